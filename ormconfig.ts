@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AuditEntryEntity } from './src/audit/entities/audit-entry.entity';
+import { BroadcastEntity } from './src/broadcasts/entities/broadcast.entity';
+import { OutputEntity } from './src/broadcasts/entities/output.entity';
+import { ChatEventEntity } from './src/chat/entities/chat-event.entity';
+import { InitialSchema1764590000000 } from './src/database/migrations/1764590000000-initial-schema';
+import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
+import { PlatformConnectionEntity } from './src/platforms/entities/platform-connection.entity';
+import { SessionTransitionEntity } from './src/sessions/entities/session-transition.entity';
+import { SessionEntity } from './src/sessions/entities/session.entity';
+import { StreamEntity } from './src/streams/entities/stream.entity';
+
+export const ENTITIES = [
+  StreamEntity,
+  PlatformConnectionEntity,
+  SessionEntity,
+  SessionTransitionEntity,
+  BroadcastEntity,
+  OutputEntity,
+  ChatEventEntity,
+  AuditEntryEntity,
+];
+export const MIGRATIONS = [InitialSchema1764590000000];
+
+/**
+ * The one DataSource definition, shared by the application, the tests and the TypeORM
+ * CLI (`npm run migration:run`). Schema changes only ever happen through migrations.
+ */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    logging: false,
+  };
+}
+
+export default new DataSource(
+  dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/stream_supervisor'),
+);

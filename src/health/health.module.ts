@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { ProviderHealthIndicator } from './provider-health.indicator';
+
+@Global()
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [ProviderHealthIndicator],
+  exports: [ProviderHealthIndicator],
+})
+export class HealthModule {}
