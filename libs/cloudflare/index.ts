@@ -1,0 +1,15 @@
+export * from './cloudflare-stream.port';
+export * from './cloudflare-stream.adapter';
+export * from './cloudflare-routes';
+export * from './cloudflare-error-mapper';
+export * from './cloudflare-stream.mappers';
+export * from './budgeted-fetch';
+export * from './request-budget';
+export * from './circuit-breaker';
+export * from './clock';
+export * from './retry-after';
+export * from './live-input-status';
+export * from './webhook-verification';
+export * from './fake/cloudflare-fake';
+export type { FaultSpec } from './fake/fake-faults';
+export type { FakeLiveInput, FakeOutput, StatusForm } from './fake/fake-store';

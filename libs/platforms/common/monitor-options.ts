@@ -1,0 +1,34 @@
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { DEFAULT_BATCH, type BatchOptions } from './event-batcher';
+
+/** Behaviour every platform adapter shares; all fields optional. */
+export interface MonitorOptions {
+  /** Reconnect backoff (exponential with jitter). Default base 1 s, max 60 s. */
+  backoff?: Partial<BackoffOptions>;
+  /** Consecutive failed connection attempts before the state becomes `failed`. Default 10. */
+  maxConsecutiveFailures?: number;
+  /** Event batching to the sink. Default flush every 50 ms or at 500 events. */
+  batch?: Partial<BatchOptions>;
+  /** How many recent platformMessageIds to remember for de-duplication. Default 20,000. */
+  dedupCapacity?: number;
+  /** Source of randomness for jitter (tests may pin it). */
+  random?: () => number;
+}
+
+export interface ResolvedMonitorOptions {
+  backoff: BackoffOptions;
+  maxConsecutiveFailures: number;
+  batch: BatchOptions;
+  dedupCapacity: number;
+  random: () => number;
+}
+
+export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMonitorOptions {
+  return {
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 10,
+    batch: { ...DEFAULT_BATCH, ...options.batch },
+    dedupCapacity: options.dedupCapacity ?? 20_000,
+    random: options.random ?? Math.random,
+  };
+}
