@@ -2,9 +2,18 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AuthModule } from './common/auth/auth.module';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OpsModule } from './ops/ops.module';
+import { PlatformsModule } from './platforms/platforms.module';
+import { ProvidersModule } from './providers/providers.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { ChatModule } from './chat/chat.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +26,15 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        CryptoModule,
+        EventsModule,
+        ProvidersModule,
+        PlatformsModule,
+        BroadcastsModule,
+        ChatModule,
+        SessionsModule,
+        OpsModule,
+        WebhooksModule,
       ],
     };
   }

@@ -40,7 +40,8 @@ export function createBudgetedFetch(options: BudgetedFetchOptions): FetchLike {
 
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET');
+    const method =
+      init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET');
     const { route } = matchCloudflareRoute(method, url);
 
     const decision = budget.tryAcquire();
@@ -54,7 +55,7 @@ export function createBudgetedFetch(options: BudgetedFetchOptions): FetchLike {
       response = await inner(input, init);
     } catch (err) {
       onAttempt?.(route, 'unavailable');
-      throw err;
+      throw sameRealmError(err);
     }
     onAttempt?.(route, outcomeOf(response.status), response.status);
 
@@ -73,6 +74,20 @@ export function createBudgetedFetch(options: BudgetedFetchOptions): FetchLike {
   };
 }
 
+/**
+ * The SDK recognises a timeout by `name === 'AbortError'`, but only on values that are
+ * `instanceof Error` in its own realm; fetch's DOMException can come from another realm
+ * (e.g. under Jest), so re-create it here with the name intact.
+ */
+function sameRealmError(err: unknown): unknown {
+  if (err instanceof Error || typeof err !== 'object' || err === null) return err;
+  const name = 'name' in err && typeof err.name === 'string' ? err.name : 'Error';
+  const message = 'message' in err && typeof err.message === 'string' ? err.message : String(err);
+  const copy = new Error(message, { cause: err });
+  copy.name = name;
+  return copy;
+}
+
 function outcomeOf(status: number): AttemptOutcome {
   if (status < 400) return 'ok';
   if (status === 404) return 'not_found';
@@ -81,7 +96,10 @@ function outcomeOf(status: number): AttemptOutcome {
   return 'rejected';
 }
 
-function throttledResponse(reason: 'budget_exhausted' | 'retry_after', retryAfterMs: number): Response {
+function throttledResponse(
+  reason: 'budget_exhausted' | 'retry_after',
+  retryAfterMs: number,
+): Response {
   const message =
     reason === 'budget_exhausted'
       ? 'Request budget exhausted; request not sent'

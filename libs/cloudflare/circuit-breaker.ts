@@ -100,7 +100,8 @@ export class CircuitBreaker {
       return;
     }
     this.consecutiveFailures++;
-    if (this.current === 'half_open' || this.consecutiveFailures >= this.failureThreshold) this.trip();
+    if (this.current === 'half_open' || this.consecutiveFailures >= this.failureThreshold)
+      this.trip();
   }
 
   private trip(): void {

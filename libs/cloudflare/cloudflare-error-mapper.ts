@@ -18,23 +18,38 @@ export const CLOUDFLARE_PROVIDER = 'cloudflare';
 export function toProviderError(err: unknown, operation: string): ProviderError {
   if (err instanceof ProviderError) return err;
   if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError(CLOUDFLARE_PROVIDER, 'unavailable', `${operation}: request timed out`, {
-      cause: err,
-    });
+    return new ProviderError(
+      CLOUDFLARE_PROVIDER,
+      'unavailable',
+      `${operation}: request timed out`,
+      {
+        cause: err,
+      },
+    );
   }
   if (err instanceof APIUserAbortError || err instanceof APIConnectionError) {
-    return new ProviderError(CLOUDFLARE_PROVIDER, 'unavailable', `${operation}: connection failed`, {
-      cause: err,
-    });
+    return new ProviderError(
+      CLOUDFLARE_PROVIDER,
+      'unavailable',
+      `${operation}: connection failed`,
+      {
+        cause: err,
+      },
+    );
   }
   if (err instanceof APIError && typeof err.status === 'number') {
     const status = err.status;
     const detail = describeErrors(err.errors);
     if (status === 404) {
-      return new ProviderError(CLOUDFLARE_PROVIDER, 'not_found', `${operation}: not found${detail}`, {
-        status,
-        cause: err,
-      });
+      return new ProviderError(
+        CLOUDFLARE_PROVIDER,
+        'not_found',
+        `${operation}: not found${detail}`,
+        {
+          status,
+          cause: err,
+        },
+      );
     }
     if (status === 429) {
       const headers = err.headers instanceof Headers ? err.headers : undefined;

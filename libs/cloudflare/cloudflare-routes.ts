@@ -25,10 +25,26 @@ export interface MatchedRoute {
 
 const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; route: CloudflareRoute }> = [
   { method: 'GET', pattern: /^\/accounts\/([^/]+)\/stream\/?$/, route: 'videos.list' },
-  { method: 'GET', pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/?$/, route: 'live_inputs.list' },
-  { method: 'POST', pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/?$/, route: 'live_inputs.create' },
-  { method: 'GET', pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/([^/]+)\/?$/, route: 'live_inputs.get' },
-  { method: 'PUT', pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/([^/]+)\/?$/, route: 'live_inputs.update' },
+  {
+    method: 'GET',
+    pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/?$/,
+    route: 'live_inputs.list',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/?$/,
+    route: 'live_inputs.create',
+  },
+  {
+    method: 'GET',
+    pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/([^/]+)\/?$/,
+    route: 'live_inputs.get',
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/([^/]+)\/?$/,
+    route: 'live_inputs.update',
+  },
   {
     method: 'DELETE',
     pattern: /^\/accounts\/([^/]+)\/stream\/live_inputs\/([^/]+)\/?$/,

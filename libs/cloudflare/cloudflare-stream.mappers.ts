@@ -8,7 +8,9 @@ import { normalizeLiveInputStatus } from './live-input-status';
 type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : {};
 }
 
 function str(value: unknown): string | undefined {

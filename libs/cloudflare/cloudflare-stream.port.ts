@@ -65,14 +65,24 @@ export interface CloudflareStreamPort {
   getLiveInput(inputId: string): Promise<LiveInput | null>;
   updateLiveInput(
     inputId: string,
-    params: { recording?: { mode?: 'off' | 'automatic'; allowedOrigins?: string[] }; meta?: Record<string, unknown> },
+    params: {
+      recording?: { mode?: 'off' | 'automatic'; allowedOrigins?: string[] };
+      meta?: Record<string, unknown>;
+    },
   ): Promise<LiveInput>;
   /** Idempotent: a 404 counts as deleted. */
   deleteLiveInput(inputId: string): Promise<void>;
 
   listOutputs(inputId: string): Promise<LiveOutput[]>;
-  createOutput(inputId: string, params: { url: string; streamKey: string; enabled?: boolean }): Promise<LiveOutput>;
-  updateOutput(inputId: string, outputId: string, params: { enabled: boolean }): Promise<LiveOutput>;
+  createOutput(
+    inputId: string,
+    params: { url: string; streamKey: string; enabled?: boolean },
+  ): Promise<LiveOutput>;
+  updateOutput(
+    inputId: string,
+    outputId: string,
+    params: { enabled: boolean },
+  ): Promise<LiveOutput>;
   /** Idempotent: a 404 counts as deleted. */
   deleteOutput(inputId: string, outputId: string): Promise<void>;
 

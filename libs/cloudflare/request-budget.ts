@@ -21,8 +21,7 @@ export interface RequestBudgetStats {
 }
 
 export type BudgetDecision =
-  | { ok: true }
-  | { ok: false; reason: 'budget_exhausted' | 'retry_after'; retryAfterMs: number };
+  { ok: true } | { ok: false; reason: 'budget_exhausted' | 'retry_after'; retryAfterMs: number };
 
 export const DEFAULT_BUDGET_LIMIT = 1200;
 export const DEFAULT_BUDGET_WINDOW_MS = 5 * 60_000;

@@ -2,7 +2,10 @@
  * Milliseconds to wait according to a response's `retry-after-ms` (non-standard, honoured by
  * the SDK) or `Retry-After` (delta-seconds or an HTTP date). Undefined when neither is usable.
  */
-export function parseRetryAfterMs(headers: Headers, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  headers: Headers,
+  nowMs: number = Date.now(),
+): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '') {
     const value = Number(ms);

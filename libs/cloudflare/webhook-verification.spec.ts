@@ -36,12 +36,16 @@ describe('verifyStreamSignature (Webhook-Signature)', () => {
   const nowMs = time * 1000 + 1_000;
 
   it('matches HMAC-SHA256(secret, `${time}.${body}`) in hex, as Cloudflare documents', () => {
-    const expected = createHmac('sha256', secret).update(`${time}.${body.toString()}`).digest('hex');
+    const expected = createHmac('sha256', secret)
+      .update(`${time}.${body.toString()}`)
+      .digest('hex');
     expect(signStreamWebhook(body, secret, time)).toBe(`time=${time},sig1=${expected}`);
   });
 
   it('accepts a valid signature', () => {
-    expect(verifyStreamSignature(signStreamWebhook(body, secret, time), body, secret, nowMs)).toBe('ok');
+    expect(verifyStreamSignature(signStreamWebhook(body, secret, time), body, secret, nowMs)).toBe(
+      'ok',
+    );
   });
 
   it('refuses a wrong secret or a changed body', () => {
@@ -55,7 +59,9 @@ describe('verifyStreamSignature (Webhook-Signature)', () => {
 
   it('refuses a signature moved to another time', () => {
     const sig = signStreamWebhook(body, secret, time).split(',')[1];
-    expect(verifyStreamSignature(`time=${time + 1},${sig}`, body, secret, nowMs)).toBe('bad_signature');
+    expect(verifyStreamSignature(`time=${time + 1},${sig}`, body, secret, nowMs)).toBe(
+      'bad_signature',
+    );
   });
 
   it.each([undefined, '', '   '])('reports a missing header (%p)', (header) => {
@@ -75,10 +81,16 @@ describe('verifyStreamSignature (Webhook-Signature)', () => {
 
   it('refuses a replayed (old) or far-future timestamp, and honours the tolerance', () => {
     const header = signStreamWebhook(body, secret, time);
-    expect(verifyStreamSignature(header, body, secret, time * 1000 + 5 * 60_000 + 1)).toBe('expired');
-    expect(verifyStreamSignature(header, body, secret, time * 1000 - 5 * 60_000 - 1)).toBe('expired');
+    expect(verifyStreamSignature(header, body, secret, time * 1000 + 5 * 60_000 + 1)).toBe(
+      'expired',
+    );
+    expect(verifyStreamSignature(header, body, secret, time * 1000 - 5 * 60_000 - 1)).toBe(
+      'expired',
+    );
     expect(verifyStreamSignature(header, body, secret, time * 1000 + 5 * 60_000)).toBe('ok');
-    expect(verifyStreamSignature(header, body, secret, time * 1000 + 20_000, 10_000)).toBe('expired');
+    expect(verifyStreamSignature(header, body, secret, time * 1000 + 20_000, 10_000)).toBe(
+      'expired',
+    );
   });
 });
 

@@ -13,9 +13,7 @@ export const NOTIFICATION_AUTH_HEADER = 'cf-webhook-auth';
 export const STREAM_SIGNATURE_HEADER = 'webhook-signature';
 
 export type LiveInputEventType =
-  | 'live_input.connected'
-  | 'live_input.disconnected'
-  | 'live_input.errored';
+  'live_input.connected' | 'live_input.disconnected' | 'live_input.errored';
 
 const LIVE_INPUT_EVENT_TYPES: readonly string[] = [
   'live_input.connected',
@@ -69,7 +67,9 @@ export function verifyStreamSignature(
   if (!parsed) return 'malformed';
   if (secret === '') return 'bad_signature';
   const expected = streamSignatureDigest(parsed.time, rawBody, secret);
-  const matches = parsed.signatures.some((sig) => timingSafeEqual(Buffer.from(sig, 'hex'), expected));
+  const matches = parsed.signatures.some((sig) =>
+    timingSafeEqual(Buffer.from(sig, 'hex'), expected),
+  );
   if (!matches) return 'bad_signature';
   // Checked after the signature so a forged header cannot probe the tolerance.
   if (Math.abs(nowMs - Number(parsed.time) * 1000) > toleranceMs) return 'expired';

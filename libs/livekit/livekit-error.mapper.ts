@@ -10,13 +10,23 @@ export class WebhookVerificationError extends ProviderError {
     readonly reason: WebhookRejection,
     cause?: unknown,
   ) {
-    super(LIVEKIT_PROVIDER, 'rejected', `LiveKit webhook rejected: ${reason}`, { status: 401, cause });
+    super(LIVEKIT_PROVIDER, 'rejected', `LiveKit webhook rejected: ${reason}`, {
+      status: 401,
+      cause,
+    });
     this.name = 'WebhookVerificationError';
   }
 }
 
 // Twirp codes that mean "the request never took effect; the server or network is unwell".
-const UNAVAILABLE_CODES = new Set(['unavailable', 'internal', 'deadline_exceeded', 'canceled', 'unknown', 'dataloss']);
+const UNAVAILABLE_CODES = new Set([
+  'unavailable',
+  'internal',
+  'deadline_exceeded',
+  'canceled',
+  'unknown',
+  'dataloss',
+]);
 
 function kindOf(status: number | undefined, code: string | undefined): ProviderErrorKind {
   if (code === 'not_found' || status === 404) return 'not_found';
@@ -43,27 +53,49 @@ export function toProviderError(operation: string, err: unknown): ProviderError 
     );
   }
   if (isTransportError(err)) {
-    return new ProviderError(LIVEKIT_PROVIDER, 'unavailable', `LiveKit ${operation} failed: ${transportReason(err)}`, {
-      cause: err,
-    });
+    return new ProviderError(
+      LIVEKIT_PROVIDER,
+      'unavailable',
+      `LiveKit ${operation} failed: ${transportReason(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
-  return new ProviderError(LIVEKIT_PROVIDER, 'rejected', `LiveKit ${operation} failed`, { cause: err });
+  return new ProviderError(LIVEKIT_PROVIDER, 'rejected', `LiveKit ${operation} failed`, {
+    cause: err,
+  });
 }
 
-/** fetch() rejects with a TypeError (connection) or a TimeoutError/AbortError (our timeout). */
-function isTransportError(err: unknown): err is Error {
-  return (
-    err instanceof Error && (err.name === 'TypeError' || err.name === 'TimeoutError' || err.name === 'AbortError')
-  );
+interface NamedError {
+  name: string;
+  cause?: unknown;
 }
 
-function transportReason(err: Error): string {
+/**
+ * fetch() rejects with a TypeError (connection) or a TimeoutError/AbortError (our timeout).
+ * Checked by name, not instanceof: those errors come from Node's own realm, which is not
+ * the realm of this module under Jest.
+ */
+function isTransportError(err: unknown): err is NamedError {
+  if (typeof err !== 'object' || err === null || !('name' in err)) return false;
+  return err.name === 'TypeError' || err.name === 'TimeoutError' || err.name === 'AbortError';
+}
+
+function connectionCode(err: NamedError): string | undefined {
+  const cause = err.cause;
+  return typeof cause === 'object' &&
+    cause !== null &&
+    'code' in cause &&
+    typeof cause.code === 'string'
+    ? cause.code
+    : undefined;
+}
+
+function transportReason(err: NamedError): string {
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
-  const cause: unknown = err.cause;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
-    return `connection error ${cause.code}`;
-  }
-  return 'connection error';
+  const code = connectionCode(err);
+  return code ? `connection error ${code}` : 'connection error';
 }
 
 /**
@@ -72,14 +104,9 @@ function transportReason(err: Error): string {
  * timeout is ambiguous (the egress may have started), so those are left to reconcile.
  */
 export function neverReachedServer(err: ProviderError): boolean {
-  const cause: unknown = err.options.cause;
   if (err.kind === 'rate_limited') return true;
-  return (
-    cause instanceof Error &&
-    cause.name === 'TypeError' &&
-    typeof cause.cause === 'object' &&
-    cause.cause !== null &&
-    'code' in cause.cause &&
-    (cause.cause.code === 'ECONNREFUSED' || cause.cause.code === 'ENOTFOUND' || cause.cause.code === 'EAI_AGAIN')
-  );
+  const cause = err.options.cause;
+  if (!isTransportError(cause) || cause.name !== 'TypeError') return false;
+  const code = connectionCode(cause);
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }

@@ -7,7 +7,12 @@ import {
   type WebhookEvent,
 } from 'livekit-server-sdk';
 import { ProviderError, isProviderError } from '../common/provider-error';
-import { LIVEKIT_PROVIDER, WebhookVerificationError, neverReachedServer, toProviderError } from './livekit-error.mapper';
+import {
+  LIVEKIT_PROVIDER,
+  WebhookVerificationError,
+  neverReachedServer,
+  toProviderError,
+} from './livekit-error.mapper';
 import { egressFromSdk, participantFromSdk, roomFromSdk, webhookFromSdk } from './livekit.mappers';
 import type {
   CreateRoomOptions,
@@ -31,6 +36,7 @@ import {
   mintToken,
   refreshBefore,
   viewerSpec,
+  type MintedToken,
   type RefreshPolicy,
   type TokenSpec,
 } from './token.service';
@@ -74,7 +80,12 @@ export class LiveKitAdapter implements LiveKitPort {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     const clientOptions = { requestTimeout: options.requestTimeoutSeconds };
     this.egress = new EgressClient(options.host, options.apiKey, options.apiSecret, clientOptions);
-    this.rooms = new RoomServiceClient(options.host, options.apiKey, options.apiSecret, clientOptions);
+    this.rooms = new RoomServiceClient(
+      options.host,
+      options.apiKey,
+      options.apiSecret,
+      clientOptions,
+    );
     this.receiver = new WebhookReceiver(options.apiKey, options.apiSecret);
   }
 
@@ -85,22 +96,43 @@ export class LiveKitAdapter implements LiveKitPort {
   // ------------------------------------------------------------ tokens
 
   createCreatorToken(userId: string, options: TokenOptions = {}): Promise<IssuedToken> {
-    const room = this.roomNameForUser(userId);
-    return this.issue(creatorSpec(userId, room, options.ttlSeconds ?? this.ttlSeconds, options.name));
+    const ttl = options.ttlSeconds ?? this.ttlSeconds;
+    return this.issue(() => creatorSpec(userId, this.roomNameForUser(userId), ttl, options.name));
   }
 
-  createViewerToken(viewerId: string, hostUserId: string, options: TokenOptions = {}): Promise<IssuedToken> {
-    const room = this.roomNameForUser(hostUserId);
-    return this.issue(viewerSpec(viewerId, room, options.ttlSeconds ?? this.ttlSeconds, options.name));
+  createViewerToken(
+    viewerId: string,
+    hostUserId: string,
+    options: TokenOptions = {},
+  ): Promise<IssuedToken> {
+    const ttl = options.ttlSeconds ?? this.ttlSeconds;
+    return this.issue(() =>
+      viewerSpec(viewerId, this.roomNameForUser(hostUserId), ttl, options.name),
+    );
   }
 
   createGuestToken(hostUserId: string, options: TokenOptions = {}): Promise<IssuedToken> {
-    const room = this.roomNameForUser(hostUserId);
-    return this.issue(guestSpec(room, options.ttlSeconds ?? this.ttlSeconds, options.name));
+    const ttl = options.ttlSeconds ?? this.ttlSeconds;
+    return this.issue(() => guestSpec(this.roomNameForUser(hostUserId), ttl, options.name));
   }
 
-  private async issue(spec: TokenSpec): Promise<IssuedToken> {
-    const minted = await mintToken(this.options, spec);
+  private async issue(build: () => TokenSpec): Promise<IssuedToken> {
+    let spec: TokenSpec;
+    let minted: MintedToken;
+    try {
+      spec = build();
+      minted = await mintToken(this.options, spec);
+    } catch (err) {
+      // Only bad input gets here (empty id, bad TTL): signing itself is local and cannot fail.
+      throw new ProviderError(
+        LIVEKIT_PROVIDER,
+        'rejected',
+        `LiveKit token not issued: ${messageOf(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
     return {
       token: minted.token,
       role: spec.role,
@@ -115,13 +147,21 @@ export class LiveKitAdapter implements LiveKitPort {
 
   // ------------------------------------------------------------ webhooks
 
-  async receiveWebhook(rawBody: string, authHeader: string | undefined): Promise<LiveKitWebhookEvent> {
+  async receiveWebhook(
+    rawBody: string,
+    authHeader: string | undefined,
+  ): Promise<LiveKitWebhookEvent> {
     // Some proxies and clients add "Bearer "; LiveKit itself sends the bare JWT.
-    const token = authHeader?.trim().replace(/^Bearer\s+/i, '');
+    const token = authHeader?.trim().replace(/^Bearer(\s+|$)/i, '');
     if (!token) throw new WebhookVerificationError('missing_signature');
     let event: WebhookEvent;
     try {
-      event = await this.receiver.receive(rawBody, token, false, this.options.webhookClockToleranceSeconds);
+      event = await this.receiver.receive(
+        rawBody,
+        token,
+        false,
+        this.options.webhookClockToleranceSeconds,
+      );
     } catch (err) {
       throw new WebhookVerificationError(rejectionOf(err), err);
     }
@@ -130,7 +170,7 @@ export class LiveKitAdapter implements LiveKitPort {
 
   // ------------------------------------------------------------ egress
 
-  startRoomCompositeEgress(
+  async startRoomCompositeEgress(
     room: string,
     rtmpUrls: readonly string[],
     options: RoomCompositeOptions = {},
@@ -147,7 +187,7 @@ export class LiveKitAdapter implements LiveKitPort {
     );
   }
 
-  startTrackCompositeEgress(
+  async startTrackCompositeEgress(
     room: string,
     rtmpUrls: readonly string[],
     tracks: TrackCompositeOptions,
@@ -164,7 +204,11 @@ export class LiveKitAdapter implements LiveKitPort {
     );
   }
 
-  updateStream(egressId: string, addUrls: readonly string[], removeUrls: readonly string[]): Promise<EgressInfo> {
+  async updateStream(
+    egressId: string,
+    addUrls: readonly string[],
+    removeUrls: readonly string[],
+  ): Promise<EgressInfo> {
     this.assertRtmp(addUrls);
     // Re-adding a present URL or removing a gone one is harmless, so a resend is safe.
     return this.call('updateStream', 'idempotent', async () =>
@@ -240,7 +284,11 @@ export class LiveKitAdapter implements LiveKitPort {
 
   private streamOutput(rtmpUrls: readonly string[]): StreamOutput {
     if (rtmpUrls.length === 0) {
-      throw new ProviderError(LIVEKIT_PROVIDER, 'rejected', 'LiveKit egress needs at least one RTMP URL');
+      throw new ProviderError(
+        LIVEKIT_PROVIDER,
+        'rejected',
+        'LiveKit egress needs at least one RTMP URL',
+      );
     }
     this.assertRtmp(rtmpUrls);
     return new StreamOutput({ protocol: StreamProtocol.RTMP, urls: [...rtmpUrls] });
@@ -250,7 +298,11 @@ export class LiveKitAdapter implements LiveKitPort {
     // The message names the position only: the URL itself holds a stream key.
     const bad = urls.findIndex((u) => !isRtmpUrl(u));
     if (bad >= 0) {
-      throw new ProviderError(LIVEKIT_PROVIDER, 'rejected', `LiveKit egress URL #${bad + 1} is not an rtmp(s) URL`);
+      throw new ProviderError(
+        LIVEKIT_PROVIDER,
+        'rejected',
+        `LiveKit egress URL #${bad + 1} is not an rtmp(s) URL`,
+      );
     }
   }
 
@@ -269,8 +321,17 @@ function rejectionOf(err: unknown): 'bad_signature' | 'body_mismatch' | 'malform
   const message = err instanceof Error ? err.message : '';
   if (message.includes('sha256')) return 'body_mismatch';
   // jose errors (bad signature, wrong issuer, expired) all carry a `code` starting ERR_J.
-  if (typeof err === 'object' && err !== null && 'code' in err && String(err.code).startsWith('ERR_J')) {
+  if (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    String(err.code).startsWith('ERR_J')
+  ) {
     return 'bad_signature';
   }
   return 'malformed';
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : 'invalid token request';
 }

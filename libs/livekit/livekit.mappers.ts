@@ -50,15 +50,14 @@ export function egressFromSdk(info: SdkEgressInfo): EgressInfo {
     egressId: info.egressId,
     roomName: info.roomName,
     status: egressStatusFromSdk(info.status),
-    streams: info.streamResults.map(
-      (s): EgressStreamInfo =>
-        withoutUndefined({
-          url: s.url,
-          status: STREAM_STATUS[s.status] ?? 'active',
-          error: s.error || undefined,
-          startedAt: fromNanos(s.startedAt),
-          endedAt: fromNanos(s.endedAt),
-        }),
+    streams: info.streamResults.map((s): EgressStreamInfo =>
+      withoutUndefined({
+        url: s.url,
+        status: STREAM_STATUS[s.status] ?? 'active',
+        error: s.error || undefined,
+        startedAt: fromNanos(s.startedAt),
+        endedAt: fromNanos(s.endedAt),
+      }),
     ),
     ...withoutUndefined({
       error: info.error || undefined,
@@ -76,7 +75,10 @@ export function roomFromSdk(room: Room): RoomInfo {
     numParticipants: room.numParticipants,
     numPublishers: room.numPublishers,
     ...withoutUndefined({
-      createdAt: room.creationTimeMs > 0n ? new Date(Number(room.creationTimeMs)) : fromSeconds(room.creationTime),
+      createdAt:
+        room.creationTimeMs > 0n
+          ? new Date(Number(room.creationTimeMs))
+          : fromSeconds(room.creationTime),
       metadata: room.metadata || undefined,
     }),
   };

@@ -38,13 +38,7 @@ export interface TokenOptions {
 
 /** `livekit.EgressStatus`, lower-cased and without the `EGRESS_` prefix. */
 export type EgressStatus =
-  | 'starting'
-  | 'active'
-  | 'ending'
-  | 'complete'
-  | 'failed'
-  | 'aborted'
-  | 'limit_reached';
+  'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
 
 /** Statuses after which an egress never changes again. */
 export const TERMINAL_EGRESS_STATUSES: readonly EgressStatus[] = [
@@ -120,7 +114,8 @@ export interface CreateRoomOptions {
 export type ParticipantState = 'joining' | 'joined' | 'active' | 'disconnected';
 
 export type TrackKind = 'audio' | 'video' | 'data';
-export type TrackSourceName = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio' | 'unknown';
+export type TrackSourceName =
+  'camera' | 'microphone' | 'screen_share' | 'screen_share_audio' | 'unknown';
 
 export interface TrackSummary {
   sid: string;
@@ -171,7 +166,8 @@ export interface LiveKitWebhookEvent {
   ingress?: { ingressId: string; roomName: string };
 }
 
-export type WebhookRejection = 'missing_signature' | 'bad_signature' | 'body_mismatch' | 'malformed';
+export type WebhookRejection =
+  'missing_signature' | 'bad_signature' | 'body_mismatch' | 'malformed';
 
 // ---------------------------------------------------------------- the port
 
@@ -184,7 +180,11 @@ export interface LiveKitPort {
   /** canPublish, canPublishData, canSubscribe in the creator's own room; identity = userId. */
   createCreatorToken(userId: string, options?: TokenOptions): Promise<IssuedToken>;
   /** Subscribe-only (canPublish=false) in the host's room; identity = viewerId. */
-  createViewerToken(viewerId: string, hostUserId: string, options?: TokenOptions): Promise<IssuedToken>;
+  createViewerToken(
+    viewerId: string,
+    hostUserId: string,
+    options?: TokenOptions,
+  ): Promise<IssuedToken>;
   /** Subscribe-only in the host's room; identity `guest-<random>`. */
   createGuestToken(hostUserId: string, options?: TokenOptions): Promise<IssuedToken>;
 

@@ -63,14 +63,26 @@ export function guestIdentity(suffix: string = randomBytes(8).toString('hex')): 
 }
 
 export function isGuestIdentity(identity: string): boolean {
-  return identity.startsWith(GUEST_IDENTITY_PREFIX) && identity.length > GUEST_IDENTITY_PREFIX.length;
+  return (
+    identity.startsWith(GUEST_IDENTITY_PREFIX) && identity.length > GUEST_IDENTITY_PREFIX.length
+  );
 }
 
-export function creatorSpec(userId: string, room: string, ttlSeconds: number, name?: string): TokenSpec {
+export function creatorSpec(
+  userId: string,
+  room: string,
+  ttlSeconds: number,
+  name?: string,
+): TokenSpec {
   return { role: 'creator', identity: requireId(userId, 'userId'), room, ttlSeconds, name };
 }
 
-export function viewerSpec(viewerId: string, room: string, ttlSeconds: number, name?: string): TokenSpec {
+export function viewerSpec(
+  viewerId: string,
+  room: string,
+  ttlSeconds: number,
+  name?: string,
+): TokenSpec {
   return { role: 'viewer', identity: requireId(viewerId, 'viewerId'), room, ttlSeconds, name };
 }
 
@@ -78,9 +90,14 @@ export function guestSpec(room: string, ttlSeconds: number, name?: string): Toke
   return { role: 'guest', identity: guestIdentity(), room, ttlSeconds, name };
 }
 
-export async function mintToken(credentials: LiveKitCredentials, spec: TokenSpec): Promise<MintedToken> {
+export async function mintToken(
+  credentials: LiveKitCredentials,
+  spec: TokenSpec,
+): Promise<MintedToken> {
   if (!Number.isInteger(spec.ttlSeconds) || spec.ttlSeconds < 1) {
-    throw new RangeError(`token TTL must be a whole number of seconds >= 1 (got ${spec.ttlSeconds})`);
+    throw new RangeError(
+      `token TTL must be a whole number of seconds >= 1 (got ${spec.ttlSeconds})`,
+    );
   }
   const at = new AccessToken(credentials.apiKey, credentials.apiSecret, {
     identity: spec.identity,
@@ -97,7 +114,10 @@ export async function mintToken(credentials: LiveKitCredentials, spec: TokenSpec
 }
 
 /** Verifies signature, issuer and expiry, then returns the identity and video grant. */
-export async function decodeToken(credentials: LiveKitCredentials, token: string): Promise<DecodedToken> {
+export async function decodeToken(
+  credentials: LiveKitCredentials,
+  token: string,
+): Promise<DecodedToken> {
   const claims = await new TokenVerifier(credentials.apiKey, credentials.apiSecret).verify(token);
   if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
     throw new Error('token has no identity or expiry');

@@ -2,7 +2,6 @@ import type { ChatEventView } from '../chat/chat-event.view';
 import type { OutputStatus } from '../broadcasts/entities/output.entity';
 import type { Platform } from '../platforms/platform';
 import type { TransitionActor } from '../sessions/entities/session-transition.entity';
-import type { SessionView } from '../sessions/session.view';
 
 export interface TransitionEvent {
   userId: string;
@@ -34,7 +33,7 @@ export interface ViewersEvent {
 export interface EventMap {
   'session.transition': TransitionEvent;
   /** Anything in the session view changed (state, input, outputs, health…). */
-  'session.changed': { userId: string; view: SessionView };
+  'session.changed': { userId: string };
   'session.output': OutputEvent;
   'chat.events': { userId: string; events: ChatEventView[] };
   'session.viewers': ViewersEvent;

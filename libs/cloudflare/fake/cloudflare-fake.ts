@@ -39,7 +39,10 @@ export interface CloudflareFakeOptions {
 }
 
 export type FakeConfig = Required<
-  Pick<CloudflareFakeOptions, 'statusForm' | 'webhookSecret' | 'videoWebhookSecret' | 'maxOutputsPerInput'>
+  Pick<
+    CloudflareFakeOptions,
+    'statusForm' | 'webhookSecret' | 'videoWebhookSecret' | 'maxOutputsPerInput'
+  >
 > &
   Pick<CloudflareFakeOptions, 'webhookUrl' | 'videoWebhookUrl'>;
 
@@ -100,7 +103,9 @@ export interface CloudflareFake {
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REQUEST_LOG = 10_000;
 
-export async function createCloudflareFake(options: CloudflareFakeOptions = {}): Promise<CloudflareFake> {
+export async function createCloudflareFake(
+  options: CloudflareFakeOptions = {},
+): Promise<CloudflareFake> {
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const apiToken = options.apiToken ?? FAKE_DEFAULT_TOKEN;
@@ -119,7 +124,11 @@ export async function createCloudflareFake(options: CloudflareFakeOptions = {}):
   const requests: FakeRequestRecord[] = [];
   const pending = new Set<ServerResponse>();
 
-  async function post(url: string, body: unknown, headers: Record<string, string>): Promise<WebhookDelivery> {
+  async function post(
+    url: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<WebhookDelivery> {
     const raw = JSON.stringify(body);
     try {
       const res = await fetch(url, {
@@ -174,7 +183,9 @@ export async function createCloudflareFake(options: CloudflareFakeOptions = {}):
       if (!config.videoWebhookUrl) return { video };
       const raw = JSON.stringify(video);
       const signature = signStreamWebhook(raw, config.videoWebhookSecret, Math.floor(now() / 1000));
-      const delivery = await post(config.videoWebhookUrl, video, { 'webhook-signature': signature });
+      const delivery = await post(config.videoWebhookUrl, video, {
+        'webhook-signature': signature,
+      });
       return { video, delivery };
     },
     injectFault: (spec) => faults.add(spec),
@@ -248,11 +259,22 @@ export async function createCloudflareFake(options: CloudflareFakeOptions = {}):
 
     const auth = req.headers.authorization;
     if (!auth || !auth.startsWith('Bearer ')) {
-      sendJson(res, 401, errorEnvelope(FAKE_ERROR.unauthenticated.code, FAKE_ERROR.unauthenticated.message));
+      sendJson(
+        res,
+        401,
+        errorEnvelope(FAKE_ERROR.unauthenticated.code, FAKE_ERROR.unauthenticated.message),
+      );
       return;
     }
-    if (auth.slice('Bearer '.length) !== apiToken || (matched.accountId && matched.accountId !== accountId)) {
-      sendJson(res, 403, errorEnvelope(FAKE_ERROR.authentication.code, FAKE_ERROR.authentication.message));
+    if (
+      auth.slice('Bearer '.length) !== apiToken ||
+      (matched.accountId && matched.accountId !== accountId)
+    ) {
+      sendJson(
+        res,
+        403,
+        errorEnvelope(FAKE_ERROR.authentication.code, FAKE_ERROR.authentication.message),
+      );
       return;
     }
 
@@ -261,7 +283,11 @@ export async function createCloudflareFake(options: CloudflareFakeOptions = {}):
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        sendJson(res, 400, errorEnvelope(FAKE_ERROR.invalidJson.code, FAKE_ERROR.invalidJson.message));
+        sendJson(
+          res,
+          400,
+          errorEnvelope(FAKE_ERROR.invalidJson.code, FAKE_ERROR.invalidJson.message),
+        );
         return;
       }
     }

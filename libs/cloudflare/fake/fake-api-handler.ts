@@ -86,7 +86,8 @@ export function handleApiRequest(
       const output = store.outputs.get(input.uid)?.get(matched.outputId ?? '');
       if (!output) return fail(404, FAKE_ERROR.outputNotFound);
       const enabled = asRecord(body)?.enabled;
-      if (typeof enabled !== 'boolean') return fail(400, FAKE_ERROR.badRequest, 'enabled must be a boolean');
+      if (typeof enabled !== 'boolean')
+        return fail(400, FAKE_ERROR.badRequest, 'enabled must be a boolean');
       output.enabled = enabled;
       return ok(output);
     }
@@ -114,12 +115,18 @@ function notFound(): ApiReply {
   return fail(404, FAKE_ERROR.liveInputNotFound);
 }
 
-function fail(status: number, error: { code: number; message: string }, message?: string): ApiReply {
+function fail(
+  status: number,
+  error: { code: number; message: string },
+  message?: string,
+): ApiReply {
   return { status, body: errorEnvelope(error.code, message ?? error.message) };
 }
 
 function asRecord(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 interface InputBody {
@@ -141,7 +148,8 @@ function parseInputBody(body: unknown): InputBody | string {
   }
   if (root.deleteRecordingAfterDays !== undefined) {
     const days = root.deleteRecordingAfterDays;
-    if (typeof days !== 'number' || days < 30) return 'deleteRecordingAfterDays must be at least 30';
+    if (typeof days !== 'number' || days < 30)
+      return 'deleteRecordingAfterDays must be at least 30';
     out.deleteRecordingAfterDays = days;
   }
   if (root.recording !== undefined) {
@@ -149,15 +157,18 @@ function parseInputBody(body: unknown): InputBody | string {
     if (!rec) return 'recording must be an object';
     const recording: Partial<FakeRecording> = {};
     if (rec.mode !== undefined) {
-      if (rec.mode !== 'off' && rec.mode !== 'automatic') return 'recording.mode must be off or automatic';
+      if (rec.mode !== 'off' && rec.mode !== 'automatic')
+        return 'recording.mode must be off or automatic';
       recording.mode = rec.mode;
     }
     if (rec.timeoutSeconds !== undefined) {
-      if (!Number.isInteger(rec.timeoutSeconds)) return 'recording.timeoutSeconds must be an integer';
+      if (!Number.isInteger(rec.timeoutSeconds))
+        return 'recording.timeoutSeconds must be an integer';
       recording.timeoutSeconds = rec.timeoutSeconds as number;
     }
     if (rec.requireSignedURLs !== undefined) {
-      if (typeof rec.requireSignedURLs !== 'boolean') return 'recording.requireSignedURLs must be a boolean';
+      if (typeof rec.requireSignedURLs !== 'boolean')
+        return 'recording.requireSignedURLs must be a boolean';
       recording.requireSignedURLs = rec.requireSignedURLs;
     }
     if (rec.allowedOrigins !== undefined) {
@@ -172,7 +183,9 @@ function parseInputBody(body: unknown): InputBody | string {
   return out;
 }
 
-function parseCreateOutput(body: unknown): { url: string; streamKey: string; enabled: boolean } | string {
+function parseCreateOutput(
+  body: unknown,
+): { url: string; streamKey: string; enabled: boolean } | string {
   const root = asRecord(body);
   if (!root) return 'body must be a JSON object';
   const { url, streamKey, enabled } = root;

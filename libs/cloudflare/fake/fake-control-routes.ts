@@ -34,7 +34,8 @@ export async function handleControlRequest(
   if (raw.length > 0) {
     try {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Json;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        body = parsed as Json;
     } catch {
       return { status: 400, body: { error: 'invalid JSON' } };
     }
@@ -44,16 +45,22 @@ export async function handleControlRequest(
 
   try {
     if (resource === 'inputs' && id !== undefined) {
-      if (!fake.state.inputs.has(id)) return { status: 404, body: { error: `no live input ${id}` } };
-      if (method === 'POST' && action === 'connect') return delivered(await fake.connect(id), fake, id);
-      if (method === 'POST' && action === 'disconnect') return delivered(await fake.disconnect(id), fake, id);
+      if (!fake.state.inputs.has(id))
+        return { status: 404, body: { error: `no live input ${id}` } };
+      if (method === 'POST' && action === 'connect')
+        return delivered(await fake.connect(id), fake, id);
+      if (method === 'POST' && action === 'disconnect')
+        return delivered(await fake.disconnect(id), fake, id);
       if (method === 'POST' && action === 'reconnecting') {
         return delivered(await fake.setStatus(id, 'reconnecting'), fake, id);
       }
       if (method === 'POST' && action === 'status') {
         const status = body.status;
         if (status !== null && !(LIVE_INPUT_STATUSES as readonly unknown[]).includes(status)) {
-          return { status: 400, body: { error: 'status must be a Cloudflare live input status or null' } };
+          return {
+            status: 400,
+            body: { error: 'status must be a Cloudflare live input status or null' },
+          };
         }
         const delivery = await fake.setStatus(id, status as LiveInputStatus, {
           notify: body.notify !== false,
@@ -61,7 +68,8 @@ export async function handleControlRequest(
         return delivered(delivery, fake, id);
       }
       if (method === 'POST' && action === 'recordings') {
-        const duration = typeof body.durationSeconds === 'number' ? body.durationSeconds : undefined;
+        const duration =
+          typeof body.durationSeconds === 'number' ? body.durationSeconds : undefined;
         const result = await fake.finishRecording(id, { durationSeconds: duration });
         return { status: 200, body: result };
       }
@@ -91,7 +99,8 @@ export async function handleControlRequest(
       };
     }
     if (resource === 'faults') {
-      if (method === 'POST') return { status: 200, body: { id: fake.injectFault(body as FaultSpec) } };
+      if (method === 'POST')
+        return { status: 200, body: { id: fake.injectFault(body as FaultSpec) } };
       if (method === 'DELETE' && id !== undefined) {
         fake.removeFault(Number(id));
         return { status: 200, body: { ok: true } };
@@ -119,7 +128,10 @@ export async function handleControlRequest(
 }
 
 function delivered(delivery: unknown, fake: CloudflareFake, id: string): ControlReply {
-  return { status: 200, body: { status: fake.state.inputs.get(id)?.status ?? null, delivery: delivery ?? null } };
+  return {
+    status: 200,
+    body: { status: fake.state.inputs.get(id)?.status ?? null, delivery: delivery ?? null },
+  };
 }
 
 function mask(secret: string): string {

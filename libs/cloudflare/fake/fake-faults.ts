@@ -25,7 +25,14 @@ export interface FaultSpec {
 export type FaultAction =
   | { kind: 'none' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'respond'; delayMs: number; status: number; retryAfter?: string; code?: number; message?: string }
+  | {
+      kind: 'respond';
+      delayMs: number;
+      status: number;
+      retryAfter?: string;
+      code?: number;
+      message?: string;
+    }
   | { kind: 'hang' }
   | { kind: 'reset'; delayMs: number };
 

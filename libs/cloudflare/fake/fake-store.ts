@@ -105,7 +105,10 @@ export class FakeStore {
     });
   }
 
-  addOutput(inputId: string, params: { url: string; streamKey: string; enabled: boolean }): FakeOutput {
+  addOutput(
+    inputId: string,
+    params: { url: string; streamKey: string; enabled: boolean },
+  ): FakeOutput {
     const output: FakeOutput = { uid: cloudflareId(), ...params };
     this.outputs.get(inputId)?.set(output.uid, output);
     this.outputsCreated++;
@@ -130,7 +133,12 @@ export class FakeStore {
       thumbnailTimestampPct: 0,
       readyToStream: true,
       readyToStreamAt: at,
-      status: { state: 'ready', pctComplete: '100.000000', errorReasonCode: '', errorReasonText: '' },
+      status: {
+        state: 'ready',
+        pctComplete: '100.000000',
+        errorReasonCode: '',
+        errorReasonText: '',
+      },
       meta: { name: `${name} ${at}` },
       created: at,
       modified: at,
@@ -161,7 +169,11 @@ export class FakeStore {
       rtmps: { url: rtmpsUrl, streamKey: input.rtmpsStreamKey },
       rtmpsPlayback: { url: rtmpsUrl, streamKey: input.rtmpsPlaybackKey },
       srt: { url: srtUrl, streamId: input.uid, passphrase: input.srtPassphrase },
-      srtPlayback: { url: srtUrl, streamId: `play${input.uid}`, passphrase: input.srtPlaybackPassphrase },
+      srtPlayback: {
+        url: srtUrl,
+        streamId: `play${input.uid}`,
+        passphrase: input.srtPlaybackPassphrase,
+      },
       webRTC: { url: `https://${this.customerHost}/${input.webRtcKey}/webRTC/publish` },
       webRTCPlayback: { url: `https://${this.customerHost}/${input.uid}/webRTC/play` },
       status:

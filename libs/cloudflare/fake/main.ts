@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const env = process.env;
   const port = Number(env.FAKE_CLOUDFLARE_PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`FAKE_CLOUDFLARE_PORT must be an integer from 0 to 65535 (got "${env.FAKE_CLOUDFLARE_PORT}")`);
+    throw new Error(
+      `FAKE_CLOUDFLARE_PORT must be an integer from 0 to 65535 (got "${env.FAKE_CLOUDFLARE_PORT}")`,
+    );
   }
   const fake = await createCloudflareFake({
     port,

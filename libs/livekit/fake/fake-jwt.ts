@@ -14,7 +14,8 @@ export function signHs256(claims: JwtClaims, secret: string): string {
   return `${header}.${payload}.${signature}`;
 }
 
-export type JwtProblem = 'malformed' | 'bad_signature' | 'wrong_issuer' | 'expired' | 'not_yet_valid';
+export type JwtProblem =
+  'malformed' | 'bad_signature' | 'wrong_issuer' | 'expired' | 'not_yet_valid';
 
 export class JwtError extends Error {
   constructor(readonly problem: JwtProblem) {
@@ -38,11 +39,14 @@ export function verifyHs256(
   if (parsedHeader.alg !== 'HS256') throw new JwtError('malformed');
   const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new JwtError('bad_signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new JwtError('bad_signature');
   const claims = parseJson(payload);
   if (claims.iss !== issuer) throw new JwtError('wrong_issuer');
-  if (typeof claims.exp !== 'number' || claims.exp + leewaySeconds < nowSeconds) throw new JwtError('expired');
-  if (typeof claims.nbf === 'number' && claims.nbf - leewaySeconds > nowSeconds) throw new JwtError('not_yet_valid');
+  if (typeof claims.exp !== 'number' || claims.exp + leewaySeconds < nowSeconds)
+    throw new JwtError('expired');
+  if (typeof claims.nbf === 'number' && claims.nbf - leewaySeconds > nowSeconds)
+    throw new JwtError('not_yet_valid');
   return claims;
 }
 
@@ -58,7 +62,8 @@ function base64url(text: string): string {
 function parseJson(part: string): JwtClaims {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as JwtClaims;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as JwtClaims;
   } catch {
     // fall through
   }

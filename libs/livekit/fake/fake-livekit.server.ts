@@ -10,7 +10,14 @@ import {
   type TrackSourceName,
   type WebhookPayload,
 } from './fake-livekit.state';
-import { TWIRP_STATUS, TwirpFault, isTwirpCode, writeJson, writeTwirpError, type TwirpCode } from './twirp';
+import {
+  TWIRP_STATUS,
+  TwirpFault,
+  isTwirpCode,
+  writeJson,
+  writeTwirpError,
+  type TwirpCode,
+} from './twirp';
 import { WebhookSender } from './webhook-sender';
 
 /**
@@ -66,7 +73,11 @@ export class FakeLiveKitServer {
   constructor(options: FakeLiveKitOptions = {}) {
     this.apiKey = options.apiKey ?? 'devkey';
     this.apiSecret = options.apiSecret ?? 'fake-livekit-secret-0123456789abcdef';
-    this.webhooks = new WebhookSender({ apiKey: this.apiKey, apiSecret: this.apiSecret, url: options.webhookUrl });
+    this.webhooks = new WebhookSender({
+      apiKey: this.apiKey,
+      apiSecret: this.apiSecret,
+      url: options.webhookUrl,
+    });
     this.state = new FakeLiveKitState({
       autoAdvance: options.autoAdvance,
       emit: (event) => void this.webhooks.send(event),
@@ -109,9 +120,14 @@ export class FakeLiveKitServer {
   }
 
   /** The creator's browser joins `room` and publishes tracks: participant_joined + track_published. */
-  async simulatePublish(room: string, identity: string, options: PublishOptions = {}): Promise<ProtoJson> {
+  async simulatePublish(
+    room: string,
+    identity: string,
+    options: PublishOptions = {},
+  ): Promise<ProtoJson> {
     this.state.join(room, identity, options.name);
-    for (const source of options.sources ?? ['CAMERA', 'MICROPHONE']) this.state.publish(room, identity, source);
+    for (const source of options.sources ?? ['CAMERA', 'MICROPHONE'])
+      this.state.publish(room, identity, source);
     await this.webhooks.flush();
     return participantJson(this.state.requireRoom(room).participants.get(identity)!);
   }
@@ -180,7 +196,12 @@ export class FakeLiveKitServer {
     }
   }
 
-  private async handleTwirp(req: IncomingMessage, path: string, raw: string, res: ServerResponse): Promise<void> {
+  private async handleTwirp(
+    req: IncomingMessage,
+    path: string,
+    raw: string,
+    res: ServerResponse,
+  ): Promise<void> {
     const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(path);
     const method = match ? `${match[1]}/${match[2]}` : path;
     const handler = match ? this.routes[method] : undefined;
@@ -196,7 +217,8 @@ export class FakeLiveKitServer {
       if (!res.destroyed) writeJson(res, status, body);
     };
     try {
-      if (req.method !== 'POST' || !handler) throw new TwirpFault('bad_route', `no handler for ${req.method} ${path}`);
+      if (req.method !== 'POST' || !handler)
+        throw new TwirpFault('bad_route', `no handler for ${req.method} ${path}`);
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
         throw new TwirpFault('bad_route', 'unexpected Content-Type');
       }
@@ -204,19 +226,24 @@ export class FakeLiveKitServer {
       if (fault.kind === 'error') throw new TwirpFault(fault.code, fault.msg);
       answer(200, handler(parseObject(raw), grant));
     } catch (err) {
-      const fault = err instanceof TwirpFault ? err : new TwirpFault('internal', 'fake LiveKit internal error');
+      const fault =
+        err instanceof TwirpFault ? err : new TwirpFault('internal', 'fake LiveKit internal error');
       answer(TWIRP_STATUS[fault.code], { code: fault.code, msg: fault.message });
     }
   }
 
   private authorize(header: string | undefined): VideoGrantClaims {
     const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
-    if (!token) throw new TwirpFault('unauthenticated', 'authorization header missing or not a bearer token');
+    if (!token)
+      throw new TwirpFault('unauthenticated', 'authorization header missing or not a bearer token');
     let claims: JwtClaims;
     try {
       claims = verifyHs256(token, this.apiKey, this.apiSecret);
     } catch (err) {
-      throw new TwirpFault('unauthenticated', err instanceof JwtError ? err.message : 'invalid token');
+      throw new TwirpFault(
+        'unauthenticated',
+        err instanceof JwtError ? err.message : 'invalid token',
+      );
     }
     const video = claims.video;
     return typeof video === 'object' && video !== null ? (video as VideoGrantClaims) : {};
@@ -252,7 +279,11 @@ export class FakeLiveKitServer {
       },
       'Egress/UpdateStream': (body, grant) => {
         need(grant.roomRecord, 'roomRecord');
-        return s.updateStream(str(body, 'egress_id'), strings(body, 'add_output_urls'), strings(body, 'remove_output_urls'));
+        return s.updateStream(
+          str(body, 'egress_id'),
+          strings(body, 'add_output_urls'),
+          strings(body, 'remove_output_urls'),
+        );
       },
       'Egress/StopEgress': (body, grant) => {
         need(grant.roomRecord, 'roomRecord');
@@ -287,13 +318,17 @@ export class FakeLiveKitServer {
       'RoomService/ListRooms': (body, grant) => {
         need(grant.roomList, 'roomList');
         const names = strings(body, 'names');
-        const rooms = [...s.rooms.values()].filter((r) => names.length === 0 || names.includes(r.name));
+        const rooms = [...s.rooms.values()].filter(
+          (r) => names.length === 0 || names.includes(r.name),
+        );
         return { rooms: rooms.map(roomJson) };
       },
       'RoomService/ListParticipants': (body, grant) => {
         const room = str(body, 'room');
         need(grant.roomAdmin && grant.room === room, 'roomAdmin for this room');
-        return { participants: [...s.requireRoom(room).participants.values()].map(participantJson) };
+        return {
+          participants: [...s.requireRoom(room).participants.values()].map(participantJson),
+        };
       },
     };
   }
@@ -312,7 +347,12 @@ export class FakeLiveKitServer {
    * - `POST /__fake/webhooks` (any WebhookEvent in proto JSON, signed and sent)
    * - `GET /__fake/state`, `GET /__fake/webhooks`
    */
-  private async handleControl(method: string, path: string, raw: string, res: ServerResponse): Promise<void> {
+  private async handleControl(
+    method: string,
+    path: string,
+    raw: string,
+    res: ServerResponse,
+  ): Promise<void> {
     const body = raw ? parseObject(raw) : {};
     const parts = path.split('/').slice(2).map(decodeURIComponent);
     const route = `${method} ${parts.map((p, i) => (isParam(parts, i) ? ':' : p)).join('/')}`;
@@ -326,7 +366,8 @@ export class FakeLiveKitServer {
         return ok();
       case 'POST faults': {
         const code = body.code;
-        if (code !== undefined && !isTwirpCode(code)) throw new TwirpFault('invalid_argument', 'unknown twirp code');
+        if (code !== undefined && !isTwirpCode(code))
+          throw new TwirpFault('invalid_argument', 'unknown twirp code');
         this.faults.set(str(body, 'method') || '*', {
           code: code as TwirpCode | undefined,
           reset: bool(body, 'reset'),
@@ -342,13 +383,15 @@ export class FakeLiveKitServer {
       case 'POST failing-urls':
         await this.failUrl(str(body, 'url_prefix'), str(body, 'error') || undefined);
         return ok();
-      case 'POST rooms/:/publish':
+      case 'POST rooms/:/publish': {
+        const sources = strings(body, 'sources').map((x) => x.toUpperCase() as TrackSourceName);
         return ok(
           await this.simulatePublish(parts[1], str(body, 'identity'), {
             name: str(body, 'name') || undefined,
-            sources: strings(body, 'sources').map((x) => x.toUpperCase() as TrackSourceName),
+            sources: sources.length > 0 ? sources : undefined,
           }),
         );
+      }
       case 'POST rooms/:/participants/:/leave':
         await this.simulateLeave(parts[1], parts[3]);
         return ok();
@@ -390,11 +433,15 @@ export class FakeLiveKitServer {
 
 /** Path segments that are values: the room, identity or egress id in the routes above. */
 function isParam(parts: string[], i: number): boolean {
-  return (i === 1 && (parts[0] === 'rooms' || parts[0] === 'egress')) || (i === 3 && parts[2] === 'participants');
+  return (
+    (i === 1 && (parts[0] === 'rooms' || parts[0] === 'egress')) ||
+    (i === 3 && parts[2] === 'participants')
+  );
 }
 
 function need(granted: boolean | undefined, what: string): void {
-  if (!granted) throw new TwirpFault('permission_denied', `permissions denied: ${what} grant required`);
+  if (!granted)
+    throw new TwirpFault('permission_denied', `permissions denied: ${what} grant required`);
 }
 
 // ------------------------------------------------------------ proto JSON request reading
@@ -423,7 +470,8 @@ function num(body: ProtoJson, name: string): number | undefined {
   const v = get(body, name);
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new TwirpFault('malformed', `${name} must be a number`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new TwirpFault('malformed', `${name} must be a number`);
   return n;
 }
 
@@ -445,11 +493,21 @@ function streamUrls(body: ProtoJson): string[] {
   if (Array.isArray(list)) outputs.push(...list);
   const urls: string[] = [];
   for (const output of outputs) {
-    if (typeof output !== 'object' || output === null) throw new TwirpFault('malformed', 'bad stream output');
+    if (typeof output !== 'object' || output === null)
+      throw new TwirpFault('malformed', 'bad stream output');
     const o = output as ProtoJson;
     const protocol = get(o, 'protocol');
-    if (protocol !== undefined && protocol !== 'RTMP' && protocol !== 1 && protocol !== 'DEFAULT_PROTOCOL' && protocol !== 0) {
-      throw new TwirpFault('invalid_argument', 'only RTMP stream outputs are supported by the fake');
+    if (
+      protocol !== undefined &&
+      protocol !== 'RTMP' &&
+      protocol !== 1 &&
+      protocol !== 'DEFAULT_PROTOCOL' &&
+      protocol !== 0
+    ) {
+      throw new TwirpFault(
+        'invalid_argument',
+        'only RTMP stream outputs are supported by the fake',
+      );
     }
     urls.push(...strings(o, 'urls'));
   }

@@ -132,7 +132,10 @@ export class FakeLiveKitState {
   // ---------------------------------------------------------- rooms
 
   /** Like LiveKit, creating an existing room returns it unchanged. */
-  createRoom(name: string, settings: Partial<Omit<FakeRoom, 'name' | 'sid' | 'participants'>> = {}): FakeRoom {
+  createRoom(
+    name: string,
+    settings: Partial<Omit<FakeRoom, 'name' | 'sid' | 'participants'>> = {},
+  ): FakeRoom {
     if (!name) throw new TwirpFault('invalid_argument', 'room name is required');
     const existing = this.rooms.get(name);
     if (existing) return existing;
@@ -156,7 +159,8 @@ export class FakeLiveKitState {
     const room = this.requireRoom(name);
     for (const identity of [...room.participants.keys()]) this.leave(name, identity);
     for (const egress of this.egresses.values()) {
-      if (egress.roomName === name && !TERMINAL.has(egress.status)) this.finish(egress, 'EGRESS_COMPLETE', '');
+      if (egress.roomName === name && !TERMINAL.has(egress.status))
+        this.finish(egress, 'EGRESS_COMPLETE', '');
     }
     this.rooms.delete(name);
     this.emit({ event: 'room_finished', room: roomJson(room) });
@@ -182,7 +186,11 @@ export class FakeLiveKitState {
       tracks: [],
     };
     room.participants.set(identity, participant);
-    this.emit({ event: 'participant_joined', room: roomJson(room), participant: participantJson(participant) });
+    this.emit({
+      event: 'participant_joined',
+      room: roomJson(room),
+      participant: participantJson(participant),
+    });
     return participant;
   }
 
@@ -220,14 +228,19 @@ export class FakeLiveKitState {
       });
     }
     room.participants.delete(identity);
-    this.emit({ event: 'participant_left', room: roomJson(room), participant: participantJson(participant) });
+    this.emit({
+      event: 'participant_left',
+      room: roomJson(room),
+      participant: participantJson(participant),
+    });
   }
 
   // ---------------------------------------------------------- egress
 
   startEgress(input: StartEgressInput): ProtoJson {
     if (!input.roomName) throw new TwirpFault('invalid_argument', 'room_name is required');
-    if (input.urls.length === 0) throw new TwirpFault('invalid_argument', 'no outputs: stream urls are required');
+    if (input.urls.length === 0)
+      throw new TwirpFault('invalid_argument', 'no outputs: stream urls are required');
     for (const url of input.urls) assertRtmp(url);
     const room = this.requireRoom(input.roomName);
     const at = this.nowNs();
@@ -258,7 +271,8 @@ export class FakeLiveKitState {
       egress.status = 'EGRESS_ACTIVE';
       egress.startedAt = this.nowNs();
       egress.updatedAt = egress.startedAt;
-      if (!this.failIfNoDestinationLeft(egress)) this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
+      if (!this.failIfNoDestinationLeft(egress))
+        this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
     } else if (egress.status === 'EGRESS_ENDING') {
       this.finish(egress, 'EGRESS_COMPLETE', '');
     }
@@ -273,7 +287,10 @@ export class FakeLiveKitState {
     for (const url of add) assertRtmp(url);
     for (const url of remove) {
       if (!egress.streams.some((s) => s.url === url)) {
-        throw new TwirpFault('invalid_argument', 'stream url to remove is not an output of this egress');
+        throw new TwirpFault(
+          'invalid_argument',
+          'stream url to remove is not an output of this egress',
+        );
       }
     }
     const at = this.nowNs();
@@ -290,7 +307,8 @@ export class FakeLiveKitState {
       }
     }
     egress.updatedAt = at;
-    if (!this.failIfNoDestinationLeft(egress)) this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
+    if (!this.failIfNoDestinationLeft(egress))
+      this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
     return egressJson(egress);
   }
 
@@ -320,11 +338,14 @@ export class FakeLiveKitState {
     const at = this.nowNs();
     for (const egress of this.egresses.values()) {
       if (TERMINAL.has(egress.status)) continue;
-      const hit = egress.streams.filter((s) => s.status === 'ACTIVE' && s.url.startsWith(urlPrefix));
+      const hit = egress.streams.filter(
+        (s) => s.status === 'ACTIVE' && s.url.startsWith(urlPrefix),
+      );
       if (hit.length === 0) continue;
       for (const stream of hit) Object.assign(stream, { status: 'FAILED', error, endedAt: at });
       egress.updatedAt = at;
-      if (!this.failIfNoDestinationLeft(egress)) this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
+      if (!this.failIfNoDestinationLeft(egress))
+        this.emit({ event: 'egress_updated', egress_info: egressJson(egress) });
     }
   }
 
@@ -446,7 +467,9 @@ export function egressJson(e: FakeEgress): ProtoJson {
   const request = {
     room_name: e.roomName,
     ...e.options,
-    stream_outputs: [{ protocol: 'RTMP', urls: [...new Set(e.streams.map((s) => redactStreamUrl(s.url)))] }],
+    stream_outputs: [
+      { protocol: 'RTMP', urls: [...new Set(e.streams.map((s) => redactStreamUrl(s.url)))] },
+    ],
   };
   return {
     egress_id: e.egressId,

@@ -46,7 +46,13 @@ export class FaultInjector {
     if (fault.remaining <= 0) this.faults.delete(key);
     const latencyMs = fault.latencyMs ?? 0;
     if (fault.reset) return { kind: 'reset', latencyMs };
-    if (fault.code) return { kind: 'error', code: fault.code, msg: fault.msg ?? `injected ${fault.code}`, latencyMs };
+    if (fault.code)
+      return {
+        kind: 'error',
+        code: fault.code,
+        msg: fault.msg ?? `injected ${fault.code}`,
+        latencyMs,
+      };
     return { kind: 'none', latencyMs };
   }
 }

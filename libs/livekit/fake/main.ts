@@ -15,9 +15,15 @@ async function main(): Promise<void> {
   });
   const url = await fake.start(port, process.env.FAKE_LIVEKIT_HOST ?? '127.0.0.1');
   console.log(`fake LiveKit listening on ${url} (ws: ${url.replace(/^http/, 'ws')})`);
-  console.log(`  api key: ${fake.apiKey} (secret from FAKE_LIVEKIT_API_SECRET, or the built-in dev secret)`);
-  console.log(`  webhooks: ${fake.webhooks.url ?? 'not sent (set FAKE_LIVEKIT_WEBHOOK_URL or POST /__fake/webhook-url)'}`);
-  console.log(`  controls: POST ${url}/__fake/rooms/<room>/publish {"identity":"<userId>"} and more (see fake-livekit.server.ts)`);
+  console.log(
+    `  api key: ${fake.apiKey} (secret from FAKE_LIVEKIT_API_SECRET, or the built-in dev secret)`,
+  );
+  console.log(
+    `  webhooks: ${fake.webhooks.url ?? 'not sent (set FAKE_LIVEKIT_WEBHOOK_URL or POST /__fake/webhook-url)'}`,
+  );
+  console.log(
+    `  controls: POST ${url}/__fake/rooms/<room>/publish {"identity":"<userId>"} and more (see fake-livekit.server.ts)`,
+  );
   const stop = () => void fake.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -60,7 +60,10 @@ export class WebhookSender {
       try {
         const res = await fetch(target, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/webhook+json', Authorization: signed.authorization },
+          headers: {
+            'Content-Type': 'application/webhook+json',
+            Authorization: signed.authorization,
+          },
           body: signed.body,
           signal: AbortSignal.timeout(5_000),
         });

@@ -22,7 +22,7 @@ function setupSession(overrides: Partial<SessionDeps> = {}) {
       windowMs: 5000,
       backoffMs: 100,
       setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-      clearTimeout: (id) => clock.clearTimeout(id),
+      clearTimeout: (id) => clock.clearTimeout(id as number),
     },
     startOutputs: async (a) => {
       calls.push(`start:${a.platforms.join(',')}`);
@@ -37,8 +37,10 @@ function setupSession(overrides: Partial<SessionDeps> = {}) {
     },
     pollInput: async () => ({ status: null, at: new Date().toISOString(), source: 'cloudflare' }),
     pollDelayMs: () => null,
-    runOutputManager: (_a, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
-    runPlatformMonitor: (_a, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+    runOutputManager: (_a, signal) =>
+      new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+    runPlatformMonitor: (_a, signal) =>
+      new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
     childStatus: () => undefined,
     platformFailed: () => undefined,
     ...overrides,
@@ -57,9 +59,23 @@ function setupSession(overrides: Partial<SessionDeps> = {}) {
   actor.start();
   started.push(actor);
   const input = (status: string | null, extra: Partial<InputObservation> = {}) =>
-    actor.send({ type: 'INPUT', observation: { status, at: new Date(clock.now()).toISOString(), source: 'cloudflare', ...extra } });
+    actor.send({
+      type: 'INPUT',
+      observation: {
+        status,
+        at: new Date(clock.now()).toISOString(),
+        source: 'cloudflare',
+        ...extra,
+      },
+    });
   const start = (platforms: Platform[] = ['twitch']) =>
-    actor.send({ type: 'START', broadcastId: '00000000-0000-4000-8000-000000000001', platforms, title: 'T', by: 'user' });
+    actor.send({
+      type: 'START',
+      broadcastId: '00000000-0000-4000-8000-000000000001',
+      platforms,
+      title: 'T',
+      by: 'user',
+    });
   const flush = () => new Promise((r) => setImmediate(r));
   return {
     actor,
@@ -82,7 +98,10 @@ describe('session machine', () => {
     expect(s.value()).toEqual({ ready: 'idle' });
     s.input('client_disconnect');
     expect(s.value()).toBe('offline');
-    expect(s.transitions).toEqual(['offline->ready:input-connected', 'ready->offline:input-disconnected']);
+    expect(s.transitions).toEqual([
+      'offline->ready:input-connected',
+      'ready->offline:input-disconnected',
+    ]);
   });
 
   it('counts reconnected as live, in both status forms normalised by the adapter', () => {
@@ -189,7 +208,7 @@ describe('session machine', () => {
           windowMs: 5000,
           backoffMs: 1,
           setTimeout: (fn, ms) => s.clock.setTimeout(fn, ms),
-          clearTimeout: (id) => s.clock.clearTimeout(id),
+          clearTimeout: (id) => s.clock.clearTimeout(id as number),
         },
         startOutputs: async () => ({ active: [], failed: [] }),
         cleanup: () => new Promise<void>(() => undefined),
@@ -217,18 +236,21 @@ describe('session machine', () => {
   it.each([
     ['STOP', 'user', 'stop'],
     ['FORCE_STOP', 'ops', 'force-stop'],
-  ] as const)('streaming → ending on %s, then offline once cleanup succeeds', async (type, by, reason) => {
-    const s = setupSession();
-    s.input('connected');
-    s.start();
-    await s.flush();
-    s.input('client_disconnect');
-    s.actor.send({ type, by });
-    expect(s.value()).toEqual({ ending: 'cleaning' });
-    expect(s.actor.getSnapshot().context.change).toEqual({ reason, by });
-    await s.flush();
-    expect(s.value()).toBe('offline');
-  });
+  ] as const)(
+    'streaming → ending on %s, then offline once cleanup succeeds',
+    async (type, by, reason) => {
+      const s = setupSession();
+      s.input('connected');
+      s.start();
+      await s.flush();
+      s.input('client_disconnect');
+      s.actor.send({ type, by });
+      expect(s.value()).toEqual({ ending: 'cleaning' });
+      expect(s.actor.getSnapshot().context.change).toEqual({ reason, by });
+      await s.flush();
+      expect(s.value()).toBe('offline');
+    },
+  );
 
   it('goes back to ready after ending when the encoder is still connected', async () => {
     const s = setupSession();

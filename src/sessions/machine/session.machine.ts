@@ -8,7 +8,8 @@ export const TOP_STATES = ['offline', 'ready', 'streaming', 'ending'] as const;
 export type TopState = (typeof TOP_STATES)[number];
 
 /** Where a restored session resumes (from Postgres, after reconcile). */
-export type ResumeTarget = 'ready' | 'ready.starting' | 'streaming.live' | 'streaming.inputLost' | 'ending';
+export type ResumeTarget =
+  'ready' | 'ready.starting' | 'streaming.live' | 'streaming.inputLost' | 'ending';
 
 export interface StartOutputsResult {
   active: Platform[];
@@ -23,7 +24,12 @@ export interface SessionDeps {
   cleanupRetryMaxMs: number;
   supervisor: Omit<SupervisorPolicy, 'now'>;
   /** Create (or adopt after a crash) one output per platform; clean up fully if all fail. */
-  startOutputs(args: { userId: string; broadcastId: string; platforms: Platform[]; title: string }): Promise<StartOutputsResult>;
+  startOutputs(args: {
+    userId: string;
+    broadcastId: string;
+    platforms: Platform[];
+    title: string;
+  }): Promise<StartOutputsResult>;
   /** Stop monitors' side effects, delete every output, verify by listing, close the broadcast. */
   cleanup(args: { userId: string; broadcastId: string | null; reason: string }): Promise<void>;
   /** One look at the provider's view of the input. */
@@ -31,9 +37,15 @@ export interface SessionDeps {
   /** How long to wait before the next poll, given what the machine is doing. */
   pollDelayMs(args: { phase: 'changing' | 'stable'; state: TopState }): number | null;
   /** Long-running output verifier while streaming; resolves on abort, rejects on crash. */
-  runOutputManager(args: { userId: string; broadcastId: string }, signal: AbortSignal): Promise<void>;
+  runOutputManager(
+    args: { userId: string; broadcastId: string },
+    signal: AbortSignal,
+  ): Promise<void>;
   /** One platform's chat monitor; resolves on abort, rejects on crash. */
-  runPlatformMonitor(args: { userId: string; broadcastId: string; platform: Platform }, signal: AbortSignal): Promise<void>;
+  runPlatformMonitor(
+    args: { userId: string; broadcastId: string; platform: Platform },
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Child health for the ops view. */
   childStatus(userId: string, status: ChildStatus): void;
   /** A platform's monitor gave up (restart intensity exceeded): that platform only. */
@@ -57,13 +69,20 @@ export interface SessionContext {
 
 export type SessionEvent =
   | { type: 'INPUT'; observation: InputObservation }
-  | { type: 'START'; broadcastId: string; platforms: Platform[]; title: string; by: TransitionActor }
+  | {
+      type: 'START';
+      broadcastId: string;
+      platforms: Platform[];
+      title: string;
+      by: TransitionActor;
+    }
   | { type: 'STOP'; by: TransitionActor; reason?: string }
   | { type: 'FORCE_STOP'; by: TransitionActor; reason?: string }
   | { type: 'RESUME'; to: ResumeTarget }
   | { type: 'CHILD_ESCALATED'; child: string; error: string };
 
-export type SessionEmitted = { type: 'escalate'; child: string; error: string } | { type: 'input-missing' };
+export type SessionEmitted =
+  { type: 'escalate'; child: string; error: string } | { type: 'input-missing' };
 
 export interface SessionInput {
   userId: string;
@@ -142,37 +161,41 @@ export function createSessionMachine(deps: SessionDeps) {
         ).start();
         return () => sup.stop();
       }),
-      outputManager: fromCallback<{ type: 'NONE' }, { userId: string; broadcastId: string }>(({ input, sendBack }) => {
-        const sup = new Supervisor(
-          'outputManager',
-          (signal) => deps.runOutputManager(input, signal),
-          policy(),
-          (error) => sendBack({ type: 'CHILD_ESCALATED', child: 'outputManager', error }),
-          (s) => deps.childStatus(input.userId, s),
-        ).start();
-        return () => sup.stop();
-      }),
-      platformMonitors: fromCallback<{ type: 'NONE' }, { userId: string; broadcastId: string; platforms: Platform[] }>(
-        ({ input }) => {
-          // One supervisor per platform: a platform that keeps failing is marked failed
-          // on its own and never takes the others (or the session) down with it.
-          const sups = input.platforms.map((platform) =>
-            new Supervisor(
-              `platform:${platform}`,
-              (signal) => deps.runPlatformMonitor({ ...input, platform }, signal),
-              policy(),
-              (error) => deps.platformFailed(input.userId, platform, error),
-              (s) => deps.childStatus(input.userId, s),
-            ).start(),
-          );
-          return () => sups.forEach((s) => s.stop());
+      outputManager: fromCallback<{ type: 'NONE' }, { userId: string; broadcastId: string }>(
+        ({ input, sendBack }) => {
+          const sup = new Supervisor(
+            'outputManager',
+            (signal) => deps.runOutputManager(input, signal),
+            policy(),
+            (error) => sendBack({ type: 'CHILD_ESCALATED', child: 'outputManager', error }),
+            (s) => deps.childStatus(input.userId, s),
+          ).start();
+          return () => sup.stop();
         },
       ),
-      startOutputs: fromPromise<StartOutputsResult, { userId: string; broadcastId: string; platforms: Platform[]; title: string }>(
-        ({ input }) => deps.startOutputs(input),
-      ),
-      cleanup: fromPromise<void, { userId: string; broadcastId: string | null; reason: string }>(({ input }) =>
-        deps.cleanup(input),
+      platformMonitors: fromCallback<
+        { type: 'NONE' },
+        { userId: string; broadcastId: string; platforms: Platform[] }
+      >(({ input }) => {
+        // One supervisor per platform: a platform that keeps failing is marked failed
+        // on its own and never takes the others (or the session) down with it.
+        const sups = input.platforms.map((platform) =>
+          new Supervisor(
+            `platform:${platform}`,
+            (signal) => deps.runPlatformMonitor({ ...input, platform }, signal),
+            policy(),
+            (error) => deps.platformFailed(input.userId, platform, error),
+            (s) => deps.childStatus(input.userId, s),
+          ).start(),
+        );
+        return () => sups.forEach((s) => s.stop());
+      }),
+      startOutputs: fromPromise<
+        StartOutputsResult,
+        { userId: string; broadcastId: string; platforms: Platform[]; title: string }
+      >(({ input }) => deps.startOutputs(input)),
+      cleanup: fromPromise<void, { userId: string; broadcastId: string | null; reason: string }>(
+        ({ input }) => deps.cleanup(input),
       ),
     },
     guards: {
@@ -191,14 +214,22 @@ export function createSessionMachine(deps: SessionDeps) {
         input: ({ context, event }) => {
           if (event.type !== 'INPUT') return context.input;
           const c = classifyInput(event.observation);
-          return { status: event.observation.status, live: c.live, gone: c.gone, at: event.observation.at };
+          return {
+            status: event.observation.status,
+            live: c.live,
+            gone: c.gone,
+            at: event.observation.at,
+          };
         },
       }),
       tellMonitorObserved: sendTo('inputMonitor', ({ context, event }) => ({
         type: 'OBSERVED' as const,
         changed: event.type === 'INPUT' && event.observation.status !== context.input.status,
       })),
-      tellMonitorState: sendTo('inputMonitor', (_: unknown, state: TopState) => ({ type: 'STATE' as const, state })),
+      tellMonitorState: sendTo('inputMonitor', (_: unknown, state: TopState) => ({
+        type: 'STATE' as const,
+        state,
+      })),
       escalate: emit(({ event }) => ({
         type: 'escalate' as const,
         child: event.type === 'CHILD_ESCALATED' ? event.child : 'unknown',
@@ -207,9 +238,13 @@ export function createSessionMachine(deps: SessionDeps) {
       inputMissing: emit({ type: 'input-missing' as const }),
     },
     delays: {
-      graceRemaining: ({ context }) => Math.max(0, (context.graceEndsAt ?? deps.now()) - deps.now()),
+      graceRemaining: ({ context }) =>
+        Math.max(0, (context.graceEndsAt ?? deps.now()) - deps.now()),
       cleanupBackoff: ({ context }) =>
-        Math.min(deps.cleanupRetryMaxMs, deps.cleanupRetryBaseMs * 2 ** Math.max(0, context.cleanupAttempts - 1)),
+        Math.min(
+          deps.cleanupRetryMaxMs,
+          deps.cleanupRetryBaseMs * 2 ** Math.max(0, context.cleanupAttempts - 1),
+        ),
     },
   }).createMachine({
     id: 'session',
@@ -223,9 +258,14 @@ export function createSessionMachine(deps: SessionDeps) {
       endReason: input.endReason ?? null,
       cleanupAttempts: input.cleanupAttempts ?? 0,
       lastError: null,
-      change: system('activated'),
+      change: system('reconcile'),
     }),
-    invoke: { id: 'inputMonitor', systemId: 'inputMonitor', src: 'inputMonitor', input: ({ context }) => ({ userId: context.userId }) },
+    invoke: {
+      id: 'inputMonitor',
+      systemId: 'inputMonitor',
+      src: 'inputMonitor',
+      input: ({ context }) => ({ userId: context.userId }),
+    },
     on: {
       INPUT: [
         { guard: 'observedMissing', actions: ['recordInput', 'inputMissing'] },
@@ -233,11 +273,31 @@ export function createSessionMachine(deps: SessionDeps) {
       ],
       CHILD_ESCALATED: { actions: 'escalate' },
       RESUME: [
-        { guard: { type: 'resumeTo', params: 'ready' }, target: '.ready' },
-        { guard: { type: 'resumeTo', params: 'ready.starting' }, target: '.ready.starting' },
-        { guard: { type: 'resumeTo', params: 'streaming.live' }, target: '.streaming.live' },
-        { guard: { type: 'resumeTo', params: 'streaming.inputLost' }, target: '.streaming.inputLost' },
-        { guard: { type: 'resumeTo', params: 'ending' }, target: '.ending' },
+        {
+          guard: { type: 'resumeTo', params: 'ready' },
+          target: '.ready',
+          actions: assign({ change: system('reconcile') }),
+        },
+        {
+          guard: { type: 'resumeTo', params: 'ready.starting' },
+          target: '.ready.starting',
+          actions: assign({ change: system('reconcile') }),
+        },
+        {
+          guard: { type: 'resumeTo', params: 'streaming.live' },
+          target: '.streaming.live',
+          actions: assign({ change: system('reconcile') }),
+        },
+        {
+          guard: { type: 'resumeTo', params: 'streaming.inputLost' },
+          target: '.streaming.inputLost',
+          actions: assign({ change: system('reconcile') }),
+        },
+        {
+          guard: { type: 'resumeTo', params: 'ending' },
+          target: '.ending',
+          actions: assign({ change: system('reconcile') }),
+        },
       ],
     },
     initial: 'offline',
@@ -250,7 +310,11 @@ export function createSessionMachine(deps: SessionDeps) {
             {
               guard: 'observedLive',
               target: 'ready',
-              actions: ['tellMonitorObserved', 'recordInput', assign({ change: system('input-connected') })],
+              actions: [
+                'tellMonitorObserved',
+                'recordInput',
+                assign({ change: system('input-connected') }),
+              ],
             },
             { actions: ['tellMonitorObserved', 'recordInput'] },
           ],
@@ -267,7 +331,11 @@ export function createSessionMachine(deps: SessionDeps) {
                 {
                   guard: 'observedGone',
                   target: '#session.offline',
-                  actions: ['tellMonitorObserved', 'recordInput', assign({ change: system('input-disconnected') })],
+                  actions: [
+                    'tellMonitorObserved',
+                    'recordInput',
+                    assign({ change: system('input-disconnected') }),
+                  ],
                 },
                 { actions: ['tellMonitorObserved', 'recordInput'] },
               ],
@@ -298,7 +366,9 @@ export function createSessionMachine(deps: SessionDeps) {
                 {
                   guard: 'anyActive',
                   target: '#session.streaming',
-                  actions: assign({ change: ({ context }) => ({ reason: 'start', by: context.change.by }) }),
+                  actions: assign({
+                    change: ({ context }) => ({ reason: 'start', by: context.change.by }),
+                  }),
                 },
                 {
                   // Every platform failed: startOutputs removed what it made; nothing is left behind.
@@ -306,7 +376,8 @@ export function createSessionMachine(deps: SessionDeps) {
                   actions: assign({
                     broadcastId: null,
                     platforms: [],
-                    lastError: ({ event }) => event.output.failed.map((f) => `${f.platform}: ${f.error}`).join('; '),
+                    lastError: ({ event }) =>
+                      event.output.failed.map((f) => `${f.platform}: ${f.error}`).join('; '),
                     change: system('start-failed'),
                   }),
                 },
@@ -316,7 +387,8 @@ export function createSessionMachine(deps: SessionDeps) {
                 actions: assign({
                   broadcastId: null,
                   platforms: [],
-                  lastError: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)),
+                  lastError: ({ event }) =>
+                    event.error instanceof Error ? event.error.message : String(event.error),
                   change: system('start-failed'),
                 }),
               },
@@ -370,7 +442,11 @@ export function createSessionMachine(deps: SessionDeps) {
                 {
                   guard: 'observedGone',
                   target: 'inputLost',
-                  actions: ['tellMonitorObserved', 'recordInput', assign({ change: system('input-lost') })],
+                  actions: [
+                    'tellMonitorObserved',
+                    'recordInput',
+                    assign({ change: system('input-lost') }),
+                  ],
                 },
                 { actions: ['tellMonitorObserved', 'recordInput'] },
               ],
@@ -379,13 +455,18 @@ export function createSessionMachine(deps: SessionDeps) {
           inputLost: {
             // The deadline is kept when resuming after a crash; otherwise it starts now.
             entry: [
-              assign({ graceEndsAt: ({ context }) => context.graceEndsAt ?? deps.now() + deps.graceMs }),
+              assign({
+                graceEndsAt: ({ context }) => context.graceEndsAt ?? deps.now() + deps.graceMs,
+              }),
               { type: 'tellMonitorState', params: 'streaming' },
             ],
             after: {
               graceRemaining: {
                 target: '#session.ending',
-                actions: assign({ endReason: 'disconnect-timeout', change: system('disconnect-timeout') }),
+                actions: assign({
+                  endReason: 'disconnect-timeout',
+                  change: system('disconnect-timeout'),
+                }),
               },
             },
             on: {
@@ -395,7 +476,11 @@ export function createSessionMachine(deps: SessionDeps) {
                   // Leaving this state cancels the grace timer: the stream simply continues.
                   guard: 'observedLive',
                   target: 'live',
-                  actions: ['tellMonitorObserved', 'recordInput', assign({ change: system('input-reconnected') })],
+                  actions: [
+                    'tellMonitorObserved',
+                    'recordInput',
+                    assign({ change: system('input-reconnected') }),
+                  ],
                 },
                 { actions: ['tellMonitorObserved', 'recordInput'] },
               ],
@@ -423,13 +508,17 @@ export function createSessionMachine(deps: SessionDeps) {
                   target: '#session.ready',
                   actions: assign({ ...afterCleanup(), change: system('cleanup-complete') }),
                 },
-                { target: '#session.offline', actions: assign({ ...afterCleanup(), change: system('cleanup-complete') }) },
+                {
+                  target: '#session.offline',
+                  actions: assign({ ...afterCleanup(), change: system('cleanup-complete') }),
+                },
               ],
               onError: {
                 target: 'retrying',
                 actions: assign({
                   cleanupAttempts: ({ context }) => context.cleanupAttempts + 1,
-                  lastError: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)),
+                  lastError: ({ event }) =>
+                    event.error instanceof Error ? event.error.message : String(event.error),
                 }),
               },
             },

@@ -54,12 +54,18 @@ export class Supervisor {
   stop(): void {
     this.stopped = true;
     this.abort.abort();
-    if (this.timer !== undefined) (this.policy.clearTimeout ?? clearTimeout)(this.timer as NodeJS.Timeout);
+    if (this.timer !== undefined)
+      (this.policy.clearTimeout ?? clearTimeout)(this.timer as NodeJS.Timeout);
     this.setStatus('stopped');
   }
 
   status(): ChildStatus {
-    return { name: this.name, status: this.current, restarts: this.restarts, lastError: this.lastError };
+    return {
+      name: this.name,
+      status: this.current,
+      restarts: this.restarts,
+      lastError: this.lastError,
+    };
   }
 
   private run(): void {

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOUDFLARE_STREAM, CloudflareStreamPort } from '../../libs/cloudflare';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { IngestService } from '../streams/ingest.service';
+import type { InputObservation } from './machine/input-status';
+import type { TopState } from './machine/session.machine';
+
+/** Share of the account-wide Cloudflare budget that fallback polling may use. */
+const POLL_SHARE = 0.5;
+
+/**
+ * Reads the provider's truth about a user's input, and decides how often to poll for it.
+ * Webhooks are the primary signal; polling is the fallback, and it adapts: fast while the
+ * input is changing, slow while stable, and never faster than the shared budget allows
+ * for the number of sessions on this node.
+ */
+@Injectable()
+export class InputObserver {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOUDFLARE_STREAM) private readonly cloudflare: CloudflareStreamPort,
+    private readonly ingest: IngestService,
+  ) {}
+
+  /** Throws ProviderError when Cloudflare cannot be asked (the session keeps its state). */
+  async observe(userId: string): Promise<InputObservation> {
+    const at = new Date().toISOString();
+    const inputId = await this.ingest.inputIdOf(userId);
+    if (!inputId) return { status: null, at, source: 'cloudflare', missing: true };
+    const input = await this.cloudflare.getLiveInput(inputId);
+    if (!input) return { status: null, at, source: 'cloudflare', missing: true };
+    return { status: input.status, at, source: 'cloudflare' };
+  }
+
+  pollDelayMs(args: { phase: 'changing' | 'stable'; state: TopState; sessions: number }): number {
+    const cf = this.config.cloudflare;
+    const base =
+      args.phase === 'changing' || args.state === 'ready' ? cf.pollFastMs : cf.pollSlowMs;
+    const floor =
+      (Math.max(1, args.sessions) * cf.budgetWindowMs) / (cf.budgetRequests * POLL_SHARE);
+    return Math.max(base, Math.ceil(floor));
+  }
+}

@@ -1,0 +1,193 @@
+import { Logger } from '@nestjs/common';
+import { Actor, createActor, SnapshotFrom } from 'xstate';
+import type { Platform } from '../platforms/platform';
+import type { SessionEntity } from './entities/session.entity';
+import type {
+  ResumeTarget,
+  SessionEvent,
+  SessionInput,
+  SessionMachine,
+  TopState,
+} from './machine/session.machine';
+import type { ChatState } from './session.view';
+import type { TransitionRecord } from './session.store';
+import type { ChildStatus } from './supervision/supervisor';
+
+export interface SessionActorHooks {
+  persist(row: SessionEntity, transition?: TransitionRecord): Promise<void>;
+  transitioned(userId: string, t: TransitionRecord): void;
+  changed(userId: string): void;
+  escalate(userId: string, child: string, error: string): void;
+  inputMissing(userId: string): void;
+}
+
+type Snapshot = SnapshotFrom<SessionMachine>;
+
+export function topOf(value: Snapshot['value']): TopState {
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as TopState;
+}
+
+export function subOf(value: Snapshot['value']): string | null {
+  if (typeof value === 'string') return null;
+  const inner = Object.values(value)[0];
+  return typeof inner === 'string' ? inner : null;
+}
+
+/**
+ * One streamer's live session: the XState actor plus what must survive it. Every snapshot
+ * change is mirrored into the session row, and every top-level change is appended to the
+ * transition log, in order, through a write queue that keeps retrying while the database
+ * is unreachable (the actor itself never waits for the database).
+ */
+export class SessionActor {
+  private readonly logger = new Logger('SessionActor');
+  private readonly actor: Actor<SessionMachine>;
+  private readonly pending: { row: SessionEntity; transition?: TransitionRecord }[] = [];
+  private flushing?: Promise<void>;
+  private retryTimer?: NodeJS.Timeout;
+  private lastTop: TopState;
+  private lastKey: string;
+  readonly children = new Map<string, ChildStatus>();
+  readonly chat = new Map<Platform, ChatState>();
+  readonly viewers = new Map<Platform, number>();
+  lastActivityAt = Date.now();
+  stopped = false;
+
+  constructor(
+    readonly userId: string,
+    private row: SessionEntity,
+    machine: SessionMachine,
+    input: SessionInput,
+    private readonly hooks: SessionActorHooks,
+    private readonly nodeId: string,
+  ) {
+    this.actor = createActor(machine, { input, systemId: `session:${userId}` });
+    this.lastTop = 'offline';
+    this.lastKey = '';
+    this.actor.on('escalate', (e) => this.hooks.escalate(userId, e.child, e.error));
+    this.actor.on('input-missing', () => this.hooks.inputMissing(userId));
+    this.actor.subscribe({
+      next: (s) => this.onSnapshot(s),
+      error: (err) =>
+        this.hooks.escalate(userId, 'session', err instanceof Error ? err.message : String(err)),
+    });
+  }
+
+  /** Starts the actor; `resume` puts it back where reconcile decided it belongs. */
+  start(resume?: ResumeTarget): void {
+    this.lastTop = resume ? this.row.state : 'offline';
+    this.actor.start();
+    if (resume) this.actor.send({ type: 'RESUME', to: resume });
+    this.onSnapshot(this.actor.getSnapshot());
+  }
+
+  send(event: SessionEvent): void {
+    this.lastActivityAt = Date.now();
+    this.actor.send(event);
+  }
+
+  get snapshot(): Snapshot {
+    return this.actor.getSnapshot();
+  }
+
+  get state(): TopState {
+    return topOf(this.snapshot.value);
+  }
+
+  get substate(): string | null {
+    return subOf(this.snapshot.value);
+  }
+
+  get record(): SessionEntity {
+    return this.row;
+  }
+
+  /** Stops the actor without ending anything: state is in Postgres, streams keep running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.actor.stop();
+    await this.flush();
+  }
+
+  /** Waits for every queued write (or gives up after `timeoutMs`, leaving them queued). */
+  async flush(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.length > 0 && Date.now() < deadline) {
+      await this.drain();
+      if (this.pending.length > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  get unsavedWrites(): number {
+    return this.pending.length;
+  }
+
+  private onSnapshot(s: Snapshot): void {
+    const top = topOf(s.value);
+    const sub = subOf(s.value);
+    const ctx = s.context;
+    const key = JSON.stringify([
+      top,
+      sub,
+      ctx.input.status,
+      ctx.graceEndsAt,
+      ctx.broadcastId,
+      ctx.cleanupAttempts,
+    ]);
+    if (key === this.lastKey && top === this.lastTop) return;
+    this.lastKey = key;
+    const now = new Date();
+    const row: SessionEntity = {
+      ...this.row,
+      state: top,
+      substate: sub,
+      stateSince: top !== this.lastTop ? now : this.row.stateSince,
+      ownerNode: this.nodeId,
+      inputStatus: ctx.input.status,
+      inputLastSeenAt: ctx.input.at ? new Date(ctx.input.at) : this.row.inputLastSeenAt,
+      graceEndsAt: ctx.graceEndsAt ? new Date(ctx.graceEndsAt) : null,
+      broadcastId: ctx.broadcastId,
+      endReason: ctx.endReason,
+      cleanupAttempts: ctx.cleanupAttempts,
+    };
+    let transition: TransitionRecord | undefined;
+    if (top !== this.lastTop) {
+      transition = {
+        from: this.lastTop,
+        to: top,
+        reason: ctx.change.reason,
+        by: ctx.change.by,
+        at: now,
+      };
+      this.lastTop = top;
+    }
+    this.row = row;
+    this.pending.push({ row: { ...row }, transition });
+    void this.drain();
+    if (transition) this.hooks.transitioned(this.userId, transition);
+    this.hooks.changed(this.userId);
+  }
+
+  private drain(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        while (this.pending.length > 0) {
+          const next = this.pending[0];
+          await this.hooks.persist(next.row, next.transition);
+          this.pending.shift();
+        }
+      } catch (err) {
+        this.logger.warn(
+          { err, userId: this.userId, queued: this.pending.length },
+          'Session write failed; will retry',
+        );
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => void this.drain(), 1000);
+        this.retryTimer.unref();
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    return this.flushing;
+  }
+}

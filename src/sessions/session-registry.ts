@@ -1,0 +1,332 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { BroadcastEntity } from '../broadcasts/entities/broadcast.entity';
+import { OutputsService } from '../broadcasts/outputs.service';
+import { ChatMonitorsService } from '../chat/chat-monitors.service';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ApiError } from '../common/errors/api-error';
+import { EventBus } from '../events/event-bus';
+import { MetricsService } from '../metrics/metrics.service';
+import { IngestService } from '../streams/ingest.service';
+import type { SessionEntity } from './entities/session.entity';
+import { createSessionMachine, SessionMachine, TopState } from './machine/session.machine';
+import { InputObserver } from './input-observer';
+import { ReconcileService } from './reconcile.service';
+import { SessionActor } from './session-actor';
+import { SessionStore } from './session.store';
+import { RestartIntensity } from './supervision/restart-intensity';
+
+/**
+ * One actor per signed-in user on this node. Activates on login or on demand (API call,
+ * webhook), passivates idle offline sessions, brings every unfinished session back at
+ * start-up through reconcile, and on shutdown stops actors without ending any stream.
+ */
+@Injectable()
+export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionRegistry.name);
+  private readonly actors = new Map<string, SessionActor>();
+  private readonly activating = new Map<string, Promise<SessionActor>>();
+  /** Session-level escalations (reconcile + restart) per user, before marking it failed. */
+  private readonly escalations = new Map<string, RestartIntensity>();
+  private readonly machine: SessionMachine;
+  private sweeper?: NodeJS.Timeout;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly store: SessionStore,
+    private readonly reconciler: ReconcileService,
+    private readonly outputs: OutputsService,
+    private readonly ingest: IngestService,
+    private readonly observer: InputObserver,
+    private readonly chatMonitors: ChatMonitorsService,
+    private readonly events: EventBus,
+    private readonly metrics: MetricsService,
+    @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
+  ) {
+    const s = config.session;
+    this.machine = createSessionMachine({
+      now: () => Date.now(),
+      graceMs: s.disconnectGraceMs,
+      cleanupRetryBaseMs: s.cleanupRetryBaseMs,
+      cleanupRetryMaxMs: Math.max(s.cleanupRetryBaseMs, 60_000),
+      supervisor: {
+        maxRestarts: config.supervisor.maxRestarts,
+        windowMs: config.supervisor.restartWindowMs,
+        backoffMs: config.supervisor.restartBackoffMs,
+      },
+      startOutputs: (a) => this.outputs.start(a),
+      cleanup: (a) => this.outputs.cleanup(a),
+      pollInput: (userId) => this.observer.observe(userId),
+      pollDelayMs: (a) => this.observer.pollDelayMs({ ...a, sessions: this.actors.size }),
+      runOutputManager: (a, signal) => this.runOutputManager(a.userId, a.broadcastId, signal),
+      runPlatformMonitor: (a, signal) =>
+        this.chatMonitors.run(a, signal, {
+          state: (chat) => this.withActor(a.userId, (actor) => actor.chat.set(a.platform, chat)),
+          viewers: (count) =>
+            this.withActor(a.userId, (actor) => actor.viewers.set(a.platform, count)),
+        }),
+      childStatus: (userId, status) =>
+        this.withActor(userId, (actor) => actor.children.set(status.name, status), false),
+      platformFailed: (userId, platform, error) => {
+        this.logger.warn(
+          { userId, platform, error },
+          'Platform monitor gave up after repeated failures',
+        );
+        this.withActor(userId, (actor) => actor.chat.set(platform, 'failed'));
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const rows = await this.store.listToRecover();
+    if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
+    // Bounded parallelism: fast recovery without a thundering herd on the provider.
+    const queue = [...rows];
+    await Promise.all(
+      Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          await this.spawn(row).catch((err: unknown) =>
+            this.logger.error({ err, userId: row!.userId }, 'Recovery failed'),
+          );
+        }
+      }),
+    );
+    this.sweeper = setInterval(
+      () => void this.passivateIdle(),
+      Math.min(30_000, this.config.session.idleTimeoutMs),
+    );
+    this.sweeper.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearInterval(this.sweeper);
+    // Stop actors and persist; never end a stream. The next start resumes them.
+    await Promise.all([...this.actors.values()].map((a) => a.stop()));
+    this.actors.clear();
+  }
+
+  /** Login hook: idempotent. Provisions the ingest on first use. */
+  async activate(userId: string): Promise<SessionActor> {
+    await this.ingest.ensureProvisioned(userId);
+    const actor = await this.get(userId);
+    if (!actor.record.active) {
+      actor.record.active = true;
+      await this.store.setActive(userId, true);
+    }
+    return actor;
+  }
+
+  /** Logout: never stops a session that is streaming or ending; it passivates once offline. */
+  async deactivate(
+    userId: string,
+  ): Promise<{ actor: SessionActor | undefined; keptRunning: boolean }> {
+    await this.store.setActive(userId, false);
+    const actor = this.actors.get(userId);
+    if (!actor) return { actor, keptRunning: false };
+    actor.record.active = false;
+    if (actor.state === 'streaming' || actor.state === 'ending' || actor.substate === 'starting') {
+      return { actor, keptRunning: true };
+    }
+    await this.passivate(userId);
+    return { actor, keptRunning: false };
+  }
+
+  /** The actor for a user, activating it on demand from its stored state. */
+  async get(userId: string): Promise<SessionActor> {
+    const existing = this.actors.get(userId);
+    if (existing) {
+      existing.lastActivityAt = Date.now();
+      return existing;
+    }
+    const pending = this.activating.get(userId);
+    if (pending) return pending;
+    const work = (async () => {
+      await this.makeRoom();
+      return this.spawn(await this.store.ensure(userId));
+    })().finally(() => this.activating.delete(userId));
+    this.activating.set(userId, work);
+    return work;
+  }
+
+  peek(userId: string): SessionActor | undefined {
+    return this.actors.get(userId);
+  }
+
+  all(): SessionActor[] {
+    return [...this.actors.values()];
+  }
+
+  /** Ops: stop the actor and start it again through reconcile. Outputs are left alone. */
+  async restart(userId: string): Promise<SessionActor> {
+    const actor = this.actors.get(userId);
+    if (actor) {
+      this.actors.delete(userId);
+      await actor.stop();
+    }
+    const row = await this.store.ensure(userId);
+    row.failedReason = null;
+    return this.spawn(row);
+  }
+
+  count(): number {
+    return this.actors.size;
+  }
+
+  private async spawn(row: SessionEntity): Promise<SessionActor> {
+    const plan = await this.reconciler.plan(row);
+    const broadcast = row.broadcastId
+      ? await this.broadcasts.findOneBy({ id: row.broadcastId })
+      : null;
+    const actor = new SessionActor(
+      row.userId,
+      row,
+      this.machine,
+      {
+        userId: row.userId,
+        input: plan.input,
+        broadcastId: plan.resume ? row.broadcastId : null,
+        platforms: broadcast?.platforms ?? [],
+        title: broadcast?.title ?? '',
+        graceEndsAt:
+          plan.resume === 'streaming.inputLost' ? (row.graceEndsAt?.getTime() ?? null) : null,
+        endReason: row.endReason,
+        cleanupAttempts: row.cleanupAttempts,
+      },
+      {
+        persist: (r, t) => this.store.save(r, t),
+        transitioned: (userId, t) => {
+          this.metrics.transitions.inc({ from: t.from, to: t.to });
+          this.events.emit('session.transition', { userId, ...t, at: t.at.toISOString() });
+        },
+        changed: (userId) => this.events.emit('session.changed', { userId }),
+        escalate: (userId, child, error) => void this.escalate(userId, child, error),
+        inputMissing: (userId) => void this.onInputMissing(userId),
+      },
+      this.config.nodeId,
+    );
+    this.actors.set(row.userId, actor);
+    actor.start(plan.resume);
+    if (plan.removeStrays) {
+      // Outputs exist only while streaming or ending; anything else is a leak from a crash.
+      void this.outputs
+        .removeStrays(row.userId)
+        .catch((err: unknown) => this.logger.warn({ err }, 'Stray output removal failed'));
+    }
+    this.refreshGauge();
+    return actor;
+  }
+
+  private async escalate(userId: string, child: string, error: string): Promise<void> {
+    if (this.shuttingDown) return;
+    const s = this.config.supervisor;
+    let intensity = this.escalations.get(userId);
+    if (!intensity) {
+      intensity = new RestartIntensity(s.maxRestarts, s.restartWindowMs * 6, Date.now);
+      this.escalations.set(userId, intensity);
+    }
+    if (intensity.allowRestart()) {
+      this.logger.warn(
+        { userId, child, error },
+        'Child exceeded its restart intensity; reconciling and restarting the session',
+      );
+      await this.restart(userId);
+      return;
+    }
+    this.logger.error({ userId, child, error }, 'Session keeps failing; marking it failed for ops');
+    const actor = this.actors.get(userId);
+    if (actor) {
+      actor.record.failedReason = `${child}: ${error}`;
+      await this.store.save(actor.record);
+      this.events.emit('session.changed', { userId });
+    }
+  }
+
+  private async onInputMissing(userId: string): Promise<void> {
+    try {
+      await this.ingest.reprovision(userId);
+      this.events.emit('session.changed', { userId });
+    } catch (err) {
+      this.logger.warn(
+        { err, userId },
+        'Re-provisioning the live input failed; will retry on the next poll',
+      );
+    }
+  }
+
+  private async runOutputManager(
+    userId: string,
+    broadcastId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    while (!signal.aborted) {
+      await abortableDelay(this.config.session.reconcileIntervalMs, signal);
+      if (signal.aborted) return;
+      await this.outputs.verify(userId, broadcastId);
+    }
+  }
+
+  private async passivate(userId: string): Promise<void> {
+    const actor = this.actors.get(userId);
+    if (!actor) return;
+    this.actors.delete(userId);
+    await actor.stop();
+    this.refreshGauge();
+  }
+
+  private async passivateIdle(): Promise<void> {
+    const cutoff = Date.now() - this.config.session.idleTimeoutMs;
+    for (const actor of this.actors.values()) {
+      if (actor.state === 'offline' && actor.lastActivityAt < cutoff)
+        await this.passivate(actor.userId);
+    }
+  }
+
+  /** MAX_CONCURRENT_USERS: passivate the longest-idle offline session, else refuse. */
+  private async makeRoom(): Promise<void> {
+    if (this.actors.size < this.config.session.maxConcurrentUsers) return;
+    const idle = [...this.actors.values()]
+      .filter((a) => a.state === 'offline')
+      .sort((a, b) => a.lastActivityAt - b.lastActivityAt)[0];
+    if (!idle)
+      throw ApiError.unavailable(
+        'CAPACITY',
+        'This node is at its session capacity; try again later',
+      );
+    await this.passivate(idle.userId);
+  }
+
+  private withActor(userId: string, fn: (a: SessionActor) => void, notify = true): void {
+    const actor = this.actors.get(userId);
+    if (!actor) return;
+    fn(actor);
+    if (notify) this.events.emit('session.changed', { userId });
+  }
+
+  private refreshGauge(): void {
+    const counts: Record<TopState, number> = { offline: 0, ready: 0, streaming: 0, ending: 0 };
+    for (const a of this.actors.values()) counts[a.state] += 1;
+    for (const [state, n] of Object.entries(counts)) this.metrics.sessions.set({ state }, n);
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Not, Repository } from 'typeorm';
+import { SessionTransitionEntity, TransitionActor } from './entities/session-transition.entity';
+import { SessionEntity } from './entities/session.entity';
+import type { TopState } from './machine/session.machine';
+
+export interface TransitionRecord {
+  from: TopState;
+  to: TopState;
+  reason: string;
+  by: TransitionActor;
+  at: Date;
+}
+
+/** Durable half of the session actors: the session row and its append-only transition log. */
+@Injectable()
+export class SessionStore {
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @InjectRepository(SessionTransitionEntity)
+    private readonly transitions: Repository<SessionTransitionEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  find(userId: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ userId });
+  }
+
+  async ensure(userId: string): Promise<SessionEntity> {
+    await this.sessions
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, state: 'offline', stateSince: new Date(), active: false })
+      .orIgnore()
+      .execute();
+    return this.sessions.findOneByOrFail({ userId });
+  }
+
+  /** Saves the row and, when the top-level state changed, its transition, atomically. */
+  async save(row: SessionEntity, transition?: TransitionRecord): Promise<void> {
+    row.version += 1;
+    row.updatedAt = new Date();
+    await this.db.transaction(async (tx) => {
+      await tx.getRepository(SessionEntity).save(row);
+      if (transition) {
+        await tx.getRepository(SessionTransitionEntity).insert({
+          userId: row.userId,
+          from: transition.from,
+          to: transition.to,
+          reason: transition.reason,
+          by: transition.by,
+          broadcastId: row.broadcastId,
+          at: transition.at,
+        });
+      }
+    });
+  }
+
+  async setActive(userId: string, active: boolean): Promise<void> {
+    await this.sessions.update({ userId }, { active });
+  }
+
+  /** Sessions to bring back at start-up: every one that is not offline, or is signed in. */
+  listToRecover(): Promise<SessionEntity[]> {
+    return this.sessions.find({ where: [{ state: Not('offline') }, { active: true }] });
+  }
+
+  list(filter: { state?: TopState }): Promise<SessionEntity[]> {
+    return this.sessions.find({
+      where: filter.state ? { state: filter.state } : {},
+      order: { updatedAt: 'DESC' },
+      take: 5000,
+    });
+  }
+
+  recentTransitions(userId: string, limit = 100): Promise<SessionTransitionEntity[]> {
+    return this.transitions.find({ where: { userId }, order: { id: 'DESC' }, take: limit });
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { CLOUDFLARE_STREAM, CloudflareStreamPort, LiveInput } from '../../libs/cloudflare';
+import { mask, SecretBox } from '../common/crypto/secret-box';
+import { ApiError } from '../common/errors/api-error';
+import { StreamEntity } from './entities/stream.entity';
+import { IngestView } from './ingest.view';
+
+/**
+ * Each streamer has one Cloudflare live input, created on first activation. Its
+ * credentials are stored encrypted; the API shows them masked unless revealed.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly inflight = new Map<string, Promise<StreamEntity>>();
+
+  constructor(
+    @InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOUDFLARE_STREAM) private readonly cloudflare: CloudflareStreamPort,
+    private readonly box: SecretBox,
+  ) {}
+
+  async find(userId: string): Promise<StreamEntity | null> {
+    return this.streams.findOneBy({ userId });
+  }
+
+  async inputIdOf(userId: string): Promise<string | null> {
+    return (await this.find(userId))?.providerInputId ?? null;
+  }
+
+  /** Idempotent, also across concurrent calls and nodes: at most one live input per user. */
+  ensureProvisioned(userId: string): Promise<StreamEntity> {
+    const pending = this.inflight.get(userId);
+    if (pending) return pending;
+    const work = this.provision(userId, false).finally(() => this.inflight.delete(userId));
+    this.inflight.set(userId, work);
+    return work;
+  }
+
+  /**
+   * A new live input replaces the old one (Cloudflare cannot change a key in place); the
+   * old input is deleted afterwards, so encoders using the old key are cut off.
+   */
+  async rotate(userId: string): Promise<StreamEntity> {
+    const old = await this.find(userId);
+    const fresh = await this.provision(userId, true);
+    if (old?.providerInputId && old.providerInputId !== fresh.providerInputId) {
+      await this.cloudflare.deleteLiveInput(old.providerInputId).catch((err: unknown) => {
+        this.logger.warn(
+          { err, userId },
+          'Old live input could not be deleted after rotation; it will be retried by ops',
+        );
+      });
+    }
+    return fresh;
+  }
+
+  /** The provider says our input is gone (404): make a new one. */
+  async reprovision(userId: string): Promise<StreamEntity> {
+    this.logger.warn({ userId }, 'Live input missing at Cloudflare; re-provisioning');
+    return this.provision(userId, true);
+  }
+
+  async view(userId: string, reveal = false): Promise<IngestView> {
+    const row = await this.find(userId);
+    if (!row?.providerInputId) {
+      throw ApiError.notFound(
+        'INGEST_NOT_PROVISIONED',
+        'No ingest yet: activate the session first (POST /api/session)',
+      );
+    }
+    return this.toView(row, reveal);
+  }
+
+  toView(row: StreamEntity, reveal = false): IngestView {
+    const secret = (enc: string | null) => {
+      const plain = this.box.openOrNull(enc) ?? '';
+      return reveal ? plain : (mask(plain) ?? '');
+    };
+    return {
+      source: row.source,
+      inputId: row.providerInputId,
+      rtmps: row.rtmpsUrl ? { url: row.rtmpsUrl, streamKey: secret(row.rtmpsStreamKeyEnc) } : null,
+      ...(row.srtUrl
+        ? {
+            srt: {
+              url: row.srtUrl,
+              streamId: row.srtStreamId ?? '',
+              passphrase: secret(row.srtPassphraseEnc),
+            },
+          }
+        : {}),
+      ...(row.webrtcUrl ? { webRTC: { url: row.webrtcUrl } } : {}),
+      revealed: reveal,
+    };
+  }
+
+  private async provision(userId: string, replace: boolean): Promise<StreamEntity> {
+    // A transaction-scoped advisory lock serialises provisioning of one user across nodes.
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ingest:${userId}`]);
+      const repo = tx.getRepository(StreamEntity);
+      const existing = await repo.findOneBy({ userId });
+      if (existing?.providerInputId && !replace) return existing;
+      const input = await this.cloudflare.createLiveInput({
+        userId,
+        name: `stream-supervisor:${userId}`,
+        recording: { mode: 'automatic' },
+      });
+      const row = existing ?? repo.create({ userId, settings: {} });
+      this.apply(row, input);
+      return repo.save(row);
+    });
+  }
+
+  private apply(row: StreamEntity, input: LiveInput): void {
+    row.source = 'cloudflare';
+    row.providerInputId = input.uid;
+    row.rtmpsUrl = input.rtmps.url;
+    row.rtmpsStreamKeyEnc = this.box.seal(input.rtmps.streamKey);
+    row.srtUrl = input.srt?.url ?? null;
+    row.srtStreamId = input.srt?.streamId ?? null;
+    row.srtPassphraseEnc = this.box.sealOrNull(input.srt?.passphrase);
+    row.webrtcUrl = input.webRTC?.url ?? null;
+  }
+}
