@@ -59,7 +59,9 @@ export function providerErrorFor(
 
 /** Reads `obj.key` when obj is a record; the one narrowing helper the parsers share. */
 export function field(obj: unknown, key: string): unknown {
-  return typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>)[key] : undefined;
+  return typeof obj === 'object' && obj !== null
+    ? (obj as Record<string, unknown>)[key]
+    : undefined;
 }
 
 export function str(value: unknown): string | undefined {

@@ -25,7 +25,11 @@ export function createJsonServer(route: FakeRoute): Server {
         const url = new URL(req.url ?? '/', 'http://fake.local');
         const answer = route(req, url, body) ?? {
           status: 404,
-          body: { error: 'Not Found', status: 404, message: `no route ${req.method} ${url.pathname}` },
+          body: {
+            error: 'Not Found',
+            status: 404,
+            message: `no route ${req.method} ${url.pathname}`,
+          },
         };
         const headers: Record<string, string> = { ...answer.headers };
         if (answer.body !== undefined) headers['content-type'] = 'application/json';

@@ -72,6 +72,7 @@ export class MonitorRuntime {
    * or undefined once `maxConsecutiveFailures` is reached (the state is then `failed`).
    */
   connectionLost(reason: string): number | undefined {
+    if (this.current === 'failed') return undefined;
     this.failures += 1;
     if (this.failures >= this.options.maxConsecutiveFailures) {
       this.report('failed', `${reason} (${this.failures} consecutive failures)`);

@@ -60,14 +60,19 @@ describe(TwitchChatAdapter.name, () => {
     expect(fake.joined(CHANNEL)).toBeGreaterThanOrEqual(1);
   });
 
-  it('normalizes Twitch\'s documented PRIVMSG, cheer and USERNOTICE lines', async () => {
+  it("normalizes Twitch's documented PRIVMSG, cheer and USERNOTICE lines", async () => {
     const sink = new RecordingSink();
     await start(sink);
     const samples = TWITCH_SAMPLE_LINES;
     fake.sendRaw(
-      [samples.privmsg, samples.cheer, samples.sub, samples.resub, samples.subgift, samples.raid].map(
-        (l) => retarget(l, CHANNEL),
-      ),
+      [
+        samples.privmsg,
+        samples.cheer,
+        samples.sub,
+        samples.resub,
+        samples.subgift,
+        samples.raid,
+      ].map((l) => retarget(l, CHANNEL)),
     );
     await waitUntil(() => sink.received.length === 6, 'six events');
     expect(sink.received).toEqual([
@@ -91,7 +96,11 @@ describe(TwitchChatAdapter.name, () => {
       {
         platform: 'twitch',
         type: 'subscription',
-        author: { id: '44812924', name: 'burago18', badges: ['moderator', 'subscriber', 'premium'] },
+        author: {
+          id: '44812924',
+          name: 'burago18',
+          badges: ['moderator', 'subscriber', 'premium'],
+        },
         text: 'burago18 subscribed at Tier 1.',
         platformMessageId: '229ecd51-1ec2-4dda-ae43-6ac4058a25a3',
         at: new Date(1574904233310).toISOString(),
@@ -116,7 +125,8 @@ describe(TwitchChatAdapter.name, () => {
         platform: 'twitch',
         type: 'raid',
         author: { id: '123456', name: 'TestChannel', badges: ['turbo'] },
-        text: '15 raiders from TestChannel have joined\n!',
+        // tmi.js unescapes the tag's `\n` to nothing.
+        text: '15 raiders from TestChannel have joined!',
         platformMessageId: '3d830f12-795c-447d-af3c-ea05e40fbddb',
         at: new Date(1507246572675).toISOString(),
       },
@@ -129,7 +139,12 @@ describe(TwitchChatAdapter.name, () => {
     const before = fake.connections;
     fake.dropConnections();
     await waitUntil(() => sink.count('connected') === 2, 'second connected');
-    expect(sink.states.map((s) => s.state)).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+    expect(sink.states.map((s) => s.state)).toEqual([
+      'connecting',
+      'connected',
+      'reconnecting',
+      'connected',
+    ]);
     expect(fake.connections).toBeGreaterThan(before);
     fake.sendRaw(fake.privmsgLine(CHANNEL, { login: 'viewer', id: '7' }, 'after drop'));
     await waitUntil(() => sink.withText('after drop').length === 1, 'message after reconnect');
@@ -163,7 +178,11 @@ describe(TwitchChatAdapter.name, () => {
     expect(await anon.send('hi')).toEqual({ ok: false, error: expect.stringContaining('token') });
 
     const sink = new RecordingSink();
-    const handle = await start(sink, { accessToken: 'user-token' }, { sendLimit: { max: 2, windowMs: 60_000 } });
+    const handle = await start(
+      sink,
+      { accessToken: 'user-token' },
+      { sendLimit: { max: 2, windowMs: 60_000 } },
+    );
     expect((await handle.send('one')).ok).toBe(true);
     expect((await handle.send('two')).ok).toBe(true);
     const third = await handle.send('three');
@@ -176,14 +195,18 @@ describe(TwitchChatAdapter.name, () => {
     const sink = new RecordingSink();
     await start(sink);
     const lines = Array.from({ length: 10_000 }, (_, i) =>
-      fake.privmsgLine(CHANNEL, { login: `v${i % 50}`, id: String(i % 50) }, `m${i}`, { id: `burst-${i}` }),
+      fake.privmsgLine(CHANNEL, { login: `v${i % 50}`, id: String(i % 50) }, `m${i}`, {
+        id: `burst-${i}`,
+      }),
     );
     // Twitch can redeliver around reconnects: repeat some lines to prove de-duplication.
     fake.sendRaw([...lines, ...lines.slice(0, 100)]);
     await waitUntil(() => sink.received.length >= 10_000, '10,000 events', 20_000);
     fake.sendRaw(fake.privmsgLine(CHANNEL, { login: 'viewer', id: '7' }, 'end'));
     await waitUntil(() => sink.withText('end').length === 1, 'end marker');
-    const ids = sink.received.filter((e) => e.platformMessageId.startsWith('burst-')).map((e) => e.platformMessageId);
+    const ids = sink.received
+      .filter((e) => e.platformMessageId.startsWith('burst-'))
+      .map((e) => e.platformMessageId);
     expect(ids).toHaveLength(10_000);
     expect(new Set(ids).size).toBe(10_000);
     expect(Math.max(...sink.batchSizes)).toBeLessThanOrEqual(500);
@@ -214,7 +237,10 @@ describe(TwitchChatAdapter.name, () => {
     };
     await start(sink);
     fake.sendRaw(fake.privmsgLine(CHANNEL, { login: 'viewer', id: '7' }, 'first'));
-    await waitUntil(() => sink.states.some((s) => s.detail?.includes('sink exploded')), 'error state');
+    await waitUntil(
+      () => sink.states.some((s) => s.detail?.includes('sink exploded')),
+      'error state',
+    );
     fake.sendRaw(fake.privmsgLine(CHANNEL, { login: 'viewer', id: '7' }, 'second'));
     await waitUntil(() => sink.withText('second').length === 1, 'second message');
   });
@@ -224,13 +250,20 @@ describe(TwitchChatAdapter.name, () => {
     const port = gone.port;
     await gone.close();
     const sink = new RecordingSink();
-    const handle = await new TwitchChatAdapter({ ircHost: '127.0.0.1', ircPort: port, ...FAST, maxConsecutiveFailures: 3 }).start(
-      { userId: 'u1', platform: 'twitch', channel: CHANNEL },
-      sink,
-    );
+    const handle = await new TwitchChatAdapter({
+      ircHost: '127.0.0.1',
+      ircPort: port,
+      ...FAST,
+      maxConsecutiveFailures: 3,
+    }).start({ userId: 'u1', platform: 'twitch', channel: CHANNEL }, sink);
     handles.push(handle);
     await waitUntil(() => sink.lastState === 'failed', 'failed');
-    expect(sink.states.map((s) => s.state)).toEqual(['connecting', 'reconnecting', 'reconnecting', 'failed']);
+    expect(sink.states.map((s) => s.state)).toEqual([
+      'connecting',
+      'reconnecting',
+      'reconnecting',
+      'failed',
+    ]);
   });
 
   it('sets the stream title through Helix PATCH /channels', async () => {

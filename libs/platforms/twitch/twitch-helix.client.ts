@@ -8,7 +8,11 @@ export interface TwitchTokens {
   refreshToken?: string;
 }
 
-export type TokenListener = (t: { accessToken: string; refreshToken?: string; expiresAt?: string }) => void;
+export type TokenListener = (t: {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt?: string;
+}) => void;
 
 /** The few Helix calls a monitor needs, with one refresh-and-retry on 401. */
 export class TwitchHelixClient {
@@ -46,7 +50,11 @@ export class TwitchHelixClient {
     const { refreshToken } = this.tokens;
     const { clientId, clientSecret } = this.options;
     if (!refreshToken || !clientId) return false;
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: clientId,
+    });
     if (clientSecret) form.set('client_secret', clientSecret);
     const res = await fetchJson('twitch', `${this.options.oauthBaseUrl}/token`, {
       method: 'POST',
@@ -62,14 +70,21 @@ export class TwitchHelixClient {
     this.onTokens({
       accessToken: access,
       refreshToken: this.tokens.refreshToken,
-      expiresAt: Number.isFinite(expiresIn) ? new Date(Date.now() + expiresIn * 1000).toISOString() : undefined,
+      expiresAt: Number.isFinite(expiresIn)
+        ? new Date(Date.now() + expiresIn * 1000).toISOString()
+        : undefined,
     });
     return true;
   }
 
-  private async call(method: string, path: string, body?: string, retried = false): Promise<unknown> {
+  private async call(
+    method: string,
+    path: string,
+    body?: string,
+    retried = false,
+  ): Promise<unknown> {
     if (!this.tokens.accessToken) {
-      throw new ProviderError('twitch', 'rejected', 'Helix needs the streamer\'s Twitch token');
+      throw new ProviderError('twitch', 'rejected', "Helix needs the streamer's Twitch token");
     }
     const res = await fetchJson('twitch', `${this.options.helixBaseUrl}${path}`, {
       method,

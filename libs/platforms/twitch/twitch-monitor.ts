@@ -79,9 +79,10 @@ export class TwitchMonitor implements PlatformMonitorHandle {
 
   async send(text: string): Promise<SendResult> {
     if (!this.helix.tokens.accessToken) {
-      return { ok: false, error: 'sending to Twitch needs the streamer\'s token' };
+      return { ok: false, error: "sending to Twitch needs the streamer's token" };
     }
-    if (this.runtime.state !== 'connected') return { ok: false, error: 'Twitch chat is not connected' };
+    if (this.runtime.state !== 'connected')
+      return { ok: false, error: 'Twitch chat is not connected' };
     const slot = this.limiter.tryTake();
     if (!slot.ok) {
       const { max, windowMs } = this.options.sendLimit;
@@ -125,7 +126,10 @@ export class TwitchMonitor implements PlatformMonitorHandle {
       // tmi.js's own RECONNECT timer may fire after stop(): close again.
       if (this.runtime.isStopped) void c.disconnect().catch(() => undefined);
     });
-    c.on('disconnected', (reason) => void this.runtime.run(() => this.onDisconnected(String(reason))));
+    c.on(
+      'disconnected',
+      (reason) => void this.runtime.run(() => this.onDisconnected(String(reason))),
+    );
     c.on('message', (_ch, tags, msg, self) => {
       if (self || tags['message-type'] === 'whisper') return;
       this.emit('message', tags, msg);
@@ -154,7 +158,13 @@ export class TwitchMonitor implements PlatformMonitorHandle {
     amount?: { value: number; currency: string },
   ): void {
     void this.runtime.run(() => {
-      const event: NormalizedChatEvent | undefined = twitchEvent(type, tags, text, undefined, amount);
+      const event: NormalizedChatEvent | undefined = twitchEvent(
+        type,
+        tags,
+        text,
+        undefined,
+        amount,
+      );
       if (!event) return;
       const fromSelf = (str(tags['username']) ?? '').toLowerCase() === this.login;
       if (type === 'message' && this.echo.isEcho(event.platformMessageId, fromSelf, text)) return;

@@ -65,10 +65,11 @@ export class FakeTwitchServer {
   }
 
   static async start(port = 0): Promise<FakeTwitchServer> {
-    let fake: FakeTwitchServer | undefined;
-    const server = createJsonServer((req, url, body) => fake?.http(req, url, body));
+    const holder: { fake?: FakeTwitchServer } = {};
+    const server = createJsonServer((req, url, body) => holder.fake?.http(req, url, body));
     const bound = await listen(server, port);
-    fake = new FakeTwitchServer(server, bound);
+    const fake = new FakeTwitchServer(server, bound);
+    holder.fake = fake;
     return fake;
   }
 
@@ -235,6 +236,14 @@ export class FakeTwitchServer {
     this.send(client, `:${nick}!${nick}@${nick}.${HOST} JOIN #${chan}`);
     this.send(client, `:${nick}.${HOST} 353 ${nick} = #${chan} :${nick}`);
     this.send(client, `:${nick}.${HOST} 366 ${nick} #${chan} :End of /NAMES list`);
+    if (!/^justinfan\d+$/.test(nick)) {
+      // Logged-in clients get USERSTATE on join (tmi.js treats it as the join confirmation).
+      const user = this.users.get(nick);
+      this.send(
+        client,
+        `${formatTags({ 'badge-info': '', badges: chan === nick ? 'broadcaster/1' : '', color: '', 'display-name': user?.displayName ?? nick, 'emote-sets': '0', mod: '0', subscriber: '0', 'user-type': '' })} :${HOST} USERSTATE #${chan}`,
+      );
+    }
     const roomId = this.users.get(chan)?.id ?? '1';
     this.send(
       client,
@@ -277,10 +286,16 @@ export class FakeTwitchServer {
     this.helixRequests += 1;
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!this.validTokens.has(bearer)) {
-      return { status: 401, body: { error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' } };
+      return {
+        status: 401,
+        body: { error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' },
+      };
     }
     if (!req.headers['client-id']) {
-      return { status: 401, body: { error: 'Unauthorized', status: 401, message: 'Client ID is missing' } };
+      return {
+        status: 401,
+        body: { error: 'Unauthorized', status: 401, message: 'Client ID is missing' },
+      };
     }
     if (req.method === 'GET' && url.pathname === '/helix/streams') return this.getStreams(url);
     if (req.method === 'GET' && url.pathname === '/helix/users') {
@@ -288,14 +303,38 @@ export class FakeTwitchServer {
       const user = this.users.get(login);
       return {
         status: 200,
-        body: { data: user ? [{ id: user.id, login: user.login, display_name: user.displayName, type: '', broadcaster_type: '', description: '', profile_image_url: '', offline_image_url: '', view_count: 0, created_at: '2016-12-14T20:32:28Z' }] : [] },
+        body: {
+          data: user
+            ? [
+                {
+                  id: user.id,
+                  login: user.login,
+                  display_name: user.displayName,
+                  type: '',
+                  broadcaster_type: '',
+                  description: '',
+                  profile_image_url: '',
+                  offline_image_url: '',
+                  view_count: 0,
+                  created_at: '2016-12-14T20:32:28Z',
+                },
+              ]
+            : [],
+        },
       };
     }
     if (req.method === 'PATCH' && url.pathname === '/helix/channels') {
       const broadcasterId = url.searchParams.get('broadcaster_id') ?? '';
       const parsed = JSON.parse(body || '{}') as { title?: unknown };
       if (!broadcasterId || typeof parsed.title !== 'string' || parsed.title.length === 0) {
-        return { status: 400, body: { error: 'Bad Request', status: 400, message: 'Missing required parameter "title"' } };
+        return {
+          status: 400,
+          body: {
+            error: 'Bad Request',
+            status: 400,
+            message: 'Missing required parameter "title"',
+          },
+        };
       }
       this.titleUpdates.push({ broadcasterId, title: parsed.title });
       const user = [...this.users.values()].find((u) => u.id === broadcasterId);
@@ -348,7 +387,13 @@ export class FakeTwitchServer {
     this.validTokens.add(next);
     return {
       status: 200,
-      body: { access_token: next, refresh_token: newRefresh, expires_in: 14124, scope: ['chat:read', 'chat:edit'], token_type: 'bearer' },
+      body: {
+        access_token: next,
+        refresh_token: newRefresh,
+        expires_in: 14124,
+        scope: ['chat:read', 'chat:edit'],
+        token_type: 'bearer',
+      },
     };
   }
 }

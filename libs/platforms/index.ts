@@ -1,0 +1,11 @@
+export * from './platform-chat.port';
+export type { MonitorOptions } from './common/monitor-options';
+export type { BackoffOptions } from './common/backoff';
+export type { BatchOptions } from './common/event-batcher';
+export { TwitchChatAdapter } from './twitch/twitch-chat.adapter';
+export type { TwitchChatOptions } from './twitch/twitch-chat.options';
+export { YouTubeChatAdapter } from './youtube/youtube-chat.adapter';
+export type { YouTubeChatOptions, YouTubeQuotaCosts } from './youtube/youtube-chat.options';
+export { createPlatformFakes, type PlatformFakes } from './fakes/create-platform-fakes';
+export { FakeTwitchServer } from './twitch/fake/fake-twitch-server';
+export { FakeYouTubeServer } from './youtube/fake/fake-youtube-server';
