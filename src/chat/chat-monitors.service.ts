@@ -100,12 +100,10 @@ export class ChatMonitorsService {
           results[p] = { ok: false, error: `${p} chat is not connected` };
           return;
         }
-        results[p] = await handle
-          .send(text)
-          .catch((err: unknown) => ({
-            ok: false,
-            error: err instanceof Error ? err.message : String(err),
-          }));
+        results[p] = await handle.send(text).catch((err: unknown) => ({
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+        }));
       }),
     );
     return results;
