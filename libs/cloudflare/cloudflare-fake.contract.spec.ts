@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,7 +11,9 @@ import { adapterAgainst } from './testing/adapter-harness';
  * in /work/shared/reference): every route, called through the real SDK via the adapter and
  * with raw fetch, and every JSON answer validated against that route's response schema.
  */
-const SPEC_PATH = join(
+const SPEC_PATH = join(__dirname, 'reference/cloudflare-stream-live-inputs.openapi.json');
+/** The project's shared copy, beside the repository when it is checked out in the workspace. */
+const SHARED_SPEC_PATH = join(
   __dirname,
   '../../../shared/reference/cloudflare-stream-live-inputs.openapi.json',
 );
@@ -27,6 +29,15 @@ interface OpenApiDoc {
 }
 
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as OpenApiDoc;
+
+describe('the OpenAPI copy in libs/cloudflare/reference', () => {
+  it('is the published schema, unchanged (compared with ../shared when present)', () => {
+    expect(Object.keys(spec.paths).length).toBeGreaterThan(0);
+    if (existsSync(SHARED_SPEC_PATH)) {
+      expect(spec).toEqual(JSON.parse(readFileSync(SHARED_SPEC_PATH, 'utf8')));
+    }
+  });
+});
 
 // OpenAPI 3.0 flavour: `nullable`, `example`, unknown keywords; refs resolve inside the doc.
 const ajv = new Ajv({ strict: false, allErrors: true });
