@@ -21,6 +21,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The dashboard is served from its source folder (plain ES modules, no build step).
+COPY --from=build --chown=node:node /app/src/dashboard/public ./src/dashboard/public
 COPY --chown=node:node package.json ./
 USER node
 EXPOSE 3000

@@ -14,6 +14,11 @@ import { SessionsModule } from './sessions/sessions.module';
 import { ChatModule } from './chat/chat.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { LivestreamModule } from './livestream/livestream.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { SandboxModule } from './sandbox/sandbox.module';
+import { PublicStatusModule } from './public-status/public-status.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +40,11 @@ export class AppModule {
         SessionsModule,
         OpsModule,
         WebhooksModule,
+        LivestreamModule,
+        DashboardModule.forRoot(config),
+        PublicStatusModule,
+        GatewayModule,
+        SandboxModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { requestLogging } from './common/logging/request-logging.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { PostgresIoAdapter } from './gateway/postgres-io.adapter';
 
 /**
  * Builds the Nest application with everything the HTTP surface needs. Shared by
@@ -50,6 +51,11 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<INes
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks([]);
+  app.useWebSocketAdapter(
+    new PostgresIoAdapter(app, config.databaseUrl!, (err) =>
+      logger.warn({ err }, 'Socket.IO Postgres adapter error'),
+    ),
+  );
 
   const doc = new DocumentBuilder()
     .setTitle('Stream Supervisor')

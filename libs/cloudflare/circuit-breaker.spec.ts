@@ -1,4 +1,5 @@
 import { ProviderError } from '../common/provider-error';
+import { BreakerPool } from './breaker-pool';
 import { CircuitBreaker } from './circuit-breaker';
 import { ManualClock } from './clock';
 import { createCloudflareFake, type CloudflareFake } from './fake/cloudflare-fake';
@@ -103,5 +104,25 @@ describe(CircuitBreaker.name, () => {
     release();
     await expect(trial).resolves.toBe('ok');
     expect(breaker.state()).toBe('closed');
+  });
+
+  it("keeps one input's open circuit from failing another user's calls fast", async () => {
+    const clock = new ManualClock(0);
+    const inputBreakers = new BreakerPool({ failureThreshold: 3, coolDownMs: 10_000, clock });
+    const { adapter } = adapterAgainst(fake, { clock, inputBreakers });
+    const other = fake.state.createInput({}).uid;
+    fake.injectFault({ route: 'live_inputs.get', status: 503, times: 3 });
+    for (let i = 0; i < 3; i++)
+      expect((await caught(adapter.getLiveInput(inputId))).kind).toBe('unavailable');
+    expect(inputBreakers.peek(inputId)!.state()).toBe('open');
+    // The other input is unaffected: its call goes out and succeeds.
+    expect((await adapter.getLiveInput(other))!.uid).toBe(other);
+    expect(adapter.healthProblem(other)).toBeUndefined();
+    expect(adapter.healthProblem(inputId)).toMatch(/circuit open/);
+    // The failing input still fails fast, without a request.
+    const before = fake.requestCount('live_inputs.get');
+    await caught(adapter.getLiveInput(inputId));
+    expect(fake.requestCount('live_inputs.get')).toBe(before);
+    expect(inputBreakers.openCount()).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import Cloudflare from 'cloudflare';
 import { isProviderError } from '../common/provider-error';
 import { createBudgetedFetch, type AttemptOutcome, type FetchLike } from './budgeted-fetch';
+import type { BreakerPool } from './breaker-pool';
 import { CircuitOpenError, type CircuitBreaker } from './circuit-breaker';
 import { toProviderError } from './cloudflare-error-mapper';
 import type { CloudflareRoute } from './cloudflare-routes';
@@ -26,7 +27,10 @@ export interface CloudflareStreamAdapterOptions {
   maxRetries: number;
   timeoutMs: number;
   budget: RequestBudget;
+  /** Account-wide breaker; also used for input calls when `inputBreakers` is not given. */
   breaker?: CircuitBreaker;
+  /** One breaker per live input, so one user's failing input never trips another's calls. */
+  inputBreakers?: BreakerPool;
   onRequest?: (route: CloudflareRoute, outcome: RequestOutcome) => void;
   /** Transport beneath the budget; defaults to the global fetch. */
   fetch?: FetchLike;
@@ -37,12 +41,14 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
   private readonly accountId: string;
   private readonly budget: RequestBudget;
   private readonly breaker: CircuitBreaker | undefined;
+  private readonly inputBreakers: BreakerPool | undefined;
   private readonly onRequest: CloudflareStreamAdapterOptions['onRequest'];
 
   constructor(options: CloudflareStreamAdapterOptions) {
     this.accountId = options.accountId;
     this.budget = options.budget;
     this.breaker = options.breaker;
+    this.inputBreakers = options.inputBreakers;
     this.onRequest = options.onRequest;
     this.client = new Cloudflare({
       apiToken: options.apiToken,
@@ -62,7 +68,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
   }
 
   async createLiveInput(params: CreateLiveInputParams): Promise<LiveInput> {
-    const raw = await this.call('live_inputs.create', () =>
+    const raw = await this.call('live_inputs.create', undefined, () =>
       this.client.stream.liveInputs.create({
         account_id: this.accountId,
         meta: { name: params.name ?? params.userId, userId: params.userId },
@@ -79,7 +85,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
 
   async getLiveInput(inputId: string): Promise<LiveInput | null> {
     try {
-      const raw = await this.call('live_inputs.get', () =>
+      const raw = await this.call('live_inputs.get', inputId, () =>
         this.client.stream.liveInputs.get(inputId, { account_id: this.accountId }),
       );
       return toLiveInput(raw);
@@ -97,7 +103,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
       meta?: Record<string, unknown>;
     },
   ): Promise<LiveInput> {
-    const raw = await this.call('live_inputs.update', () =>
+    const raw = await this.call('live_inputs.update', inputId, () =>
       this.client.stream.liveInputs.update(inputId, {
         account_id: this.accountId,
         ...(params.meta && { meta: params.meta }),
@@ -109,14 +115,14 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
 
   async deleteLiveInput(inputId: string): Promise<void> {
     await this.ignoreNotFound(() =>
-      this.call('live_inputs.delete', () =>
+      this.call('live_inputs.delete', inputId, () =>
         this.client.stream.liveInputs.delete(inputId, { account_id: this.accountId }),
       ),
     );
   }
 
   async listOutputs(inputId: string): Promise<LiveOutput[]> {
-    const page = await this.call('outputs.list', () =>
+    const page = await this.call('outputs.list', inputId, () =>
       this.client.stream.liveInputs.outputs.list(inputId, { account_id: this.accountId }),
     );
     return page.getPaginatedItems().map(toLiveOutput);
@@ -126,7 +132,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
     inputId: string,
     params: { url: string; streamKey: string; enabled?: boolean },
   ): Promise<LiveOutput> {
-    const raw = await this.call('outputs.create', () =>
+    const raw = await this.call('outputs.create', inputId, () =>
       this.client.stream.liveInputs.outputs.create(inputId, {
         account_id: this.accountId,
         url: params.url,
@@ -143,7 +149,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
     params: { enabled: boolean },
   ): Promise<LiveOutput> {
     // The SDK takes the output id first and the input id in the params.
-    const raw = await this.call('outputs.update', () =>
+    const raw = await this.call('outputs.update', inputId, () =>
       this.client.stream.liveInputs.outputs.update(outputId, {
         account_id: this.accountId,
         live_input_identifier: inputId,
@@ -155,7 +161,7 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
 
   async deleteOutput(inputId: string, outputId: string): Promise<void> {
     await this.ignoreNotFound(() =>
-      this.call('outputs.delete', () =>
+      this.call('outputs.delete', inputId, () =>
         this.client.stream.liveInputs.outputs.delete(outputId, {
           account_id: this.accountId,
           live_input_identifier: inputId,
@@ -165,18 +171,24 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
   }
 
   async listVideos(inputId: string): Promise<StreamVideo[]> {
-    const page = await this.call('videos.list', () =>
+    const page = await this.call('videos.list', inputId, () =>
       this.client.stream.list({ account_id: this.accountId, live_input_id: inputId }),
     );
     return page.getPaginatedItems().map(toStreamVideo).sort(newestFirst);
   }
 
-  healthProblem(): string | undefined {
-    return this.breaker?.problem() ?? this.budget.problem();
+  /** With an input id: that input's problem first, then the account's. */
+  healthProblem(inputId?: string): string | undefined {
+    const own = inputId ? this.inputBreakers?.peek(inputId)?.problem() : undefined;
+    return own ?? this.breaker?.problem() ?? this.budget.problem();
   }
 
-  /** Breaker around the call, and only ProviderError out of it. */
-  private async call<T>(route: CloudflareRoute, request: () => Promise<T>): Promise<T> {
+  /** Breaker around the call (the input's, else the account's), and only ProviderError out of it. */
+  private async call<T>(
+    route: CloudflareRoute,
+    inputId: string | undefined,
+    request: () => Promise<T>,
+  ): Promise<T> {
     const attempt = async (): Promise<T> => {
       try {
         return await request();
@@ -184,9 +196,10 @@ export class CloudflareStreamAdapter implements CloudflareStreamPort {
         throw toProviderError(err, route);
       }
     };
-    if (!this.breaker) return attempt();
+    const breaker = (inputId && this.inputBreakers?.get(inputId)) || this.breaker;
+    if (!breaker) return attempt();
     try {
-      return await this.breaker.run(attempt);
+      return await breaker.run(attempt);
     } catch (err) {
       if (err instanceof CircuitOpenError) this.onRequest?.(route, 'circuit_open');
       throw err;

@@ -90,7 +90,7 @@ export interface CloudflareStreamPort {
   listVideos(inputId: string): Promise<StreamVideo[]>;
 
   /** Undefined when healthy; otherwise why calls are failing fast (circuit open, rate limited). */
-  healthProblem(): string | undefined;
+  healthProblem(inputId?: string): string | undefined;
 }
 
 export type { ProviderError };

@@ -6,6 +6,7 @@ export * from './cloudflare-stream.mappers';
 export * from './budgeted-fetch';
 export * from './request-budget';
 export * from './circuit-breaker';
+export * from './breaker-pool';
 export * from './clock';
 export * from './retry-after';
 export * from './live-input-status';

@@ -1,37 +1,53 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not, Repository } from 'typeorm';
-import { CLOUDFLARE_STREAM, CloudflareStreamPort, LiveOutput } from '../../libs/cloudflare';
-import { isProviderError } from '../../libs/common/provider-error';
+import { CLOUDFLARE_STREAM, CloudflareStreamPort } from '../../libs/cloudflare';
+import { LIVEKIT, type EgressInfo, type LiveKitPort } from '../../libs/livekit';
 import { EventBus } from '../events/event-bus';
 import type { Platform } from '../platforms/platform';
-import { PlatformCredentials, PlatformsService } from '../platforms/platforms.service';
+import { PlatformsService } from '../platforms/platforms.service';
 import type { StartOutputsResult } from '../sessions/machine/session.machine';
 import { IngestService } from '../streams/ingest.service';
 import { BroadcastEntity } from './entities/broadcast.entity';
 import { OutputEntity, OutputStatus } from './entities/output.entity';
+import { CloudflareOutputBackend } from './output-backends/cloudflare-output.backend';
+import { outcomeFromEgress } from './output-backends/egress-outcome';
+import { LiveKitEgressBackend } from './output-backends/livekit-egress.backend';
+import {
+  describeError,
+  type DestinationOutcome,
+  type OutputBackend,
+  type OutputDestination,
+} from './output-backends/output-backend';
 
-export class CleanupIncompleteError extends Error {}
+export { CleanupIncompleteError } from './output-backends/output-backend';
 
 /**
- * One Cloudflare live output per platform. Every provider call is preceded by a stored
- * intent, and every pass starts by listing what the provider really has, so a retry or a
- * crash at any point adopts what exists instead of creating a duplicate, and cleanup
- * deletes everything on the input and verifies by listing again.
+ * One output per platform per broadcast, through the backend of the user's ingest source
+ * (Cloudflare live outputs, or one LiveKit RTMP egress). Every provider call is preceded
+ * by a stored intent, and every backend pass starts by listing what the provider really
+ * has, so a retry or a crash at any point adopts what exists instead of creating a
+ * duplicate, and cleanup removes everything and verifies by listing again.
  */
 @Injectable()
 export class OutputsService {
-  private readonly logger = new Logger(OutputsService.name);
+  private readonly backends: Record<OutputBackend['source'], OutputBackend>;
 
   constructor(
     @InjectRepository(OutputEntity) private readonly outputs: Repository<OutputEntity>,
     @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
-    @Inject(CLOUDFLARE_STREAM) private readonly cloudflare: CloudflareStreamPort,
+    @Inject(CLOUDFLARE_STREAM) cloudflare: CloudflareStreamPort,
+    @Inject(LIVEKIT) livekit: LiveKitPort | null,
     private readonly ingest: IngestService,
     private readonly platforms: PlatformsService,
     private readonly events: EventBus,
-  ) {}
+  ) {
+    this.backends = {
+      cloudflare: new CloudflareOutputBackend(cloudflare, ingest),
+      livekit: new LiveKitEgressBackend(livekit),
+    };
+  }
 
   async start(args: {
     userId: string;
@@ -40,7 +56,7 @@ export class OutputsService {
     title: string;
   }): Promise<StartOutputsResult> {
     const { userId, broadcastId } = args;
-    const inputId = await this.requireInput(userId);
+    const backend = await this.backendFor(userId);
     await this.broadcasts.upsert(
       {
         id: broadcastId,
@@ -54,17 +70,24 @@ export class OutputsService {
     const intents = await Promise.all(
       args.platforms.map((p) => this.intent(userId, broadcastId, p)),
     );
-    const existing = await this.cloudflare.listOutputs(inputId);
-    const results = await Promise.all(intents.map((row) => this.realise(inputId, row, existing)));
-    const active = intents.filter((_, i) => results[i] === undefined).map((r) => r.platform);
-    const failed = intents.flatMap((r, i) =>
-      results[i] === undefined ? [] : [{ platform: r.platform, error: results[i]! }],
-    );
+    let outcomes: DestinationOutcome[];
+    try {
+      outcomes = await backend.start(userId, await this.destinations(intents));
+    } catch (err) {
+      // The provider could not even be asked: leave no half-made broadcast behind.
+      await backend.removeAll(userId).catch(() => undefined);
+      await this.discard(broadcastId);
+      throw err;
+    }
+    for (const [i, row] of intents.entries()) await this.apply(row, outcomes[i]);
+    const active = intents.filter((r) => r.status === 'active').map((r) => r.platform);
+    const failed = intents
+      .filter((r) => r.status !== 'active')
+      .map((r) => ({ platform: r.platform, error: r.lastError ?? r.status }));
     if (active.length === 0) {
       // Nothing went live: leave nothing behind (no outputs, no intents, no broadcast).
-      await this.deleteAllAndVerify(inputId);
-      await this.outputs.delete({ broadcastId });
-      await this.broadcasts.delete({ id: broadcastId });
+      await backend.removeAll(userId);
+      await this.discard(broadcastId);
     }
     return { active, failed };
   }
@@ -76,7 +99,7 @@ export class OutputsService {
     platform: Platform,
     enabled: boolean,
   ): Promise<OutputEntity> {
-    const inputId = await this.requireInput(userId);
+    const backend = await this.backendFor(userId);
     let row = await this.outputs.findOneBy({ broadcastId, platform });
     if (!row) {
       row = await this.intent(userId, broadcastId, platform);
@@ -89,66 +112,39 @@ export class OutputsService {
     }
     row.enabled = enabled;
     await this.outputs.save(row);
-    if (row.providerOutputId && row.status === 'active') {
-      try {
-        await this.cloudflare.updateOutput(inputId, row.providerOutputId, { enabled });
-        await this.setStatus(row, 'active', null);
-      } catch (err) {
-        await this.setStatus(row, row.status, describe(err));
-        throw err;
-      }
-    } else if (enabled) {
-      await this.realise(inputId, row, await this.cloudflare.listOutputs(inputId));
+    const [destination] = await this.destinations([row]);
+    try {
+      await this.apply(row, await backend.setEnabled(userId, destination, enabled));
+    } catch (err) {
+      await this.setStatus(row, row.status, describeError(err));
+      throw err;
     }
     return row;
   }
 
   /**
    * The output manager's periodic check while streaming: re-create an enabled output
-   * the provider lost, delete duplicates and outputs nobody asked for.
+   * the provider lost, remove duplicates and outputs nobody asked for.
    */
   async verify(userId: string, broadcastId: string): Promise<void> {
-    const inputId = await this.requireInput(userId);
-    const [rows, existing] = await Promise.all([
-      this.outputs.findBy({ broadcastId, status: Not('removed') }),
-      this.cloudflare.listOutputs(inputId),
-    ]);
-    const claimed = new Set<string>();
-    for (const row of rows) {
-      const creds = await this.platforms.credentials(userId, row.platform);
-      const match = existing.find((o) => !claimed.has(o.uid) && matches(o, row, creds));
-      if (match) {
-        claimed.add(match.uid);
-        if (row.providerOutputId !== match.uid || row.status !== 'active') {
-          row.providerOutputId = match.uid;
-          await this.setStatus(row, 'active', null);
-        }
-      } else if (row.enabled && row.status !== 'removing') {
-        await this.realise(inputId, row, existing);
-        if (row.providerOutputId) claimed.add(row.providerOutputId);
-      }
-    }
-    for (const stray of existing.filter((o) => !claimed.has(o.uid))) {
-      this.logger.warn(
-        { userId, outputId: stray.uid },
-        'Deleting an output that has no intent (duplicate or leaked)',
-      );
-      await this.cloudflare.deleteOutput(inputId, stray.uid);
-    }
+    const backend = await this.backendFor(userId);
+    const rows = await this.outputs.findBy({ broadcastId, status: Not('removed') });
+    const outcomes = await backend.verify(userId, await this.destinations(rows));
+    for (const [i, row] of rows.entries()) await this.apply(row, outcomes[i]);
   }
 
-  /** Delete every output of the input, verify by listing, then close the broadcast. */
+  /** Remove every output of the user's ingest, verify by listing, then close the broadcast. */
   async cleanup(args: {
     userId: string;
     broadcastId: string | null;
     reason: string;
   }): Promise<void> {
-    const inputId = await this.ingest.inputIdOf(args.userId);
+    const backend = await this.backendFor(args.userId);
     const rows = args.broadcastId
       ? await this.outputs.findBy({ broadcastId: args.broadcastId, status: Not('removed') })
       : [];
     for (const row of rows) await this.setStatus(row, 'removing', null);
-    if (inputId) await this.deleteAllAndVerify(inputId);
+    await backend.removeAll(args.userId);
     for (const row of rows) await this.setStatus(row, 'removed', null);
     if (args.broadcastId) {
       await this.broadcasts.update(
@@ -158,29 +154,52 @@ export class OutputsService {
     }
   }
 
-  /** Outputs exist only while streaming or ending; anything else on the input is a leak. */
+  /** Outputs exist only while streaming or ending; anything else on the provider is a leak. */
   async removeStrays(userId: string): Promise<number> {
-    const inputId = await this.ingest.inputIdOf(userId);
-    if (!inputId) return 0;
-    const existing = await this.cloudflare.listOutputs(inputId);
-    if (existing.length > 0) await this.deleteAllAndVerify(inputId);
+    const removed = await (await this.backendFor(userId)).removeAll(userId);
     await this.outputs.update(
       { userId, status: Not(In(['removed'])) },
       { status: 'removed', updatedAt: new Date() },
     );
-    return existing.length;
+    return removed;
+  }
+
+  /**
+   * A LiveKit egress reported its destinations (webhook): each output of that egress
+   * takes its URL's status. Returns how many outputs the egress has.
+   */
+  async applyEgressInfo(userId: string, egress: EgressInfo): Promise<number> {
+    const rows = await this.outputs.findBy({
+      userId,
+      providerOutputId: egress.egressId,
+      status: Not('removed'),
+    });
+    const destinations = await this.destinations(rows);
+    for (const [i, row] of rows.entries()) {
+      const outcome = outcomeFromEgress(egress, destinations[i]);
+      // Cleanup owns outputs being removed; a late "active" report must not revive them.
+      if (row.status === 'removing' && outcome.status === 'active') continue;
+      // LiveKit reported this failure; it was not one of our attempts.
+      await this.apply(
+        row,
+        outcome.status === 'failed' ? { ...outcome, attempted: false } : outcome,
+      );
+    }
+    return rows.length;
   }
 
   async forBroadcast(broadcastId: string): Promise<OutputEntity[]> {
     return this.outputs.find({ where: { broadcastId }, order: { platform: 'ASC' } });
   }
 
-  private async deleteAllAndVerify(inputId: string): Promise<void> {
-    const existing = await this.cloudflare.listOutputs(inputId);
-    await Promise.all(existing.map((o) => this.cloudflare.deleteOutput(inputId, o.uid)));
-    const left = await this.cloudflare.listOutputs(inputId);
-    if (left.length > 0)
-      throw new CleanupIncompleteError(`${left.length} output(s) still listed after delete`);
+  private async backendFor(userId: string): Promise<OutputBackend> {
+    const stream = await this.ingest.find(userId);
+    return this.backends[stream?.source === 'livekit' ? 'livekit' : 'cloudflare'];
+  }
+
+  private async discard(broadcastId: string): Promise<void> {
+    await this.outputs.delete({ broadcastId });
+    await this.broadcasts.delete({ id: broadcastId });
   }
 
   private async intent(
@@ -197,35 +216,34 @@ export class OutputsService {
     return this.outputs.findOneByOrFail({ broadcastId, platform });
   }
 
-  /** Make the provider match one intent. Returns undefined on success, else the error. */
-  private async realise(
-    inputId: string,
-    row: OutputEntity,
-    existing: LiveOutput[],
-  ): Promise<string | undefined> {
-    const creds = await this.platforms.credentials(row.userId, row.platform);
-    if (!creds?.streamKey) {
-      await this.setStatus(row, 'failed', `${row.platform} is not connected (no stream key)`);
-      return row.lastError!;
-    }
-    const found = existing.find((o) => matches(o, row, creds));
-    try {
-      const output =
-        found ??
-        (await this.cloudflare.createOutput(inputId, {
-          url: creds.ingestUrl,
-          streamKey: creds.streamKey,
+  /** Intents with their platform credentials, for a backend (never stored, never logged). */
+  private destinations(rows: OutputEntity[]): Promise<OutputDestination[]> {
+    return Promise.all(
+      rows.map(async (row) => {
+        const creds = await this.platforms.credentials(row.userId, row.platform);
+        return {
+          outputId: row.id,
+          platform: row.platform,
           enabled: row.enabled,
-        }));
-      row.providerOutputId = output.uid;
-      row.attempts += found ? 0 : 1;
-      await this.setStatus(row, 'active', null);
-      return undefined;
-    } catch (err) {
+          status: row.status,
+          providerOutputId: row.providerOutputId,
+          ingestUrl: creds?.ingestUrl ?? '',
+          streamKey: creds?.streamKey ?? null,
+        };
+      }),
+    );
+  }
+
+  /** Records what the backend reports for one intent; `null` leaves it as it is. */
+  private async apply(row: OutputEntity, outcome: DestinationOutcome | null): Promise<void> {
+    if (!outcome) return;
+    if (outcome.providerOutputId) row.providerOutputId = outcome.providerOutputId;
+    if (
+      (outcome.status === 'active' && outcome.created) ||
+      (outcome.status === 'failed' && outcome.attempted)
+    )
       row.attempts += 1;
-      await this.setStatus(row, 'failed', describe(err));
-      return row.lastError!;
-    }
+    await this.setStatus(row, outcome.status, outcome.status === 'failed' ? outcome.error : null);
   }
 
   private async setStatus(
@@ -247,23 +265,4 @@ export class OutputsService {
       });
     }
   }
-
-  private async requireInput(userId: string): Promise<string> {
-    const inputId = await this.ingest.inputIdOf(userId);
-    if (!inputId) throw new Error(`user ${userId} has no live input`);
-    return inputId;
-  }
-}
-
-function matches(o: LiveOutput, row: OutputEntity, creds: PlatformCredentials | null): boolean {
-  if (row.providerOutputId && o.uid === row.providerOutputId) return true;
-  return (
-    Boolean(creds?.streamKey) && o.url === creds!.ingestUrl && o.streamKey === creds!.streamKey
-  );
-}
-
-/** A message safe to store and show: never the key, never a raw SDK dump. */
-function describe(err: unknown): string {
-  if (isProviderError(err)) return `${err.kind}: ${err.message}`.slice(0, 300);
-  return err instanceof Error ? err.message.slice(0, 300) : 'unknown error';
 }

@@ -1,15 +1,4 @@
-import type { ChatEventType } from './entities/chat-event.entity';
-import type { Platform } from '../platforms/platform';
+import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
 
 /** The contract's normalized chat event, as sent to dashboards and returned by the API. */
-export interface ChatEventView {
-  id: string;
-  userId: string;
-  platform: Platform;
-  type: ChatEventType;
-  author: { id: string; name: string; badges: string[] };
-  text: string;
-  amount?: { value: number; currency: string };
-  platformMessageId: string;
-  at: string;
-}
+export type ChatEventView = NormalizedChatEvent & { id: string; userId: string };

@@ -11,6 +11,6 @@ import { ChatEventEntity } from './entities/chat-event.entity';
   imports: [TypeOrmModule.forFeature([ChatEventEntity]), PlatformsModule],
   controllers: [ChatController],
   providers: [ChatService, ChatMonitorsService, ChatSendService],
-  exports: [ChatService, ChatMonitorsService],
+  exports: [ChatService, ChatMonitorsService, ChatSendService],
 })
 export class ChatModule {}

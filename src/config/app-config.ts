@@ -46,7 +46,38 @@ export interface AppConfig {
     requestTimeoutMs: number;
     pollFastMs: number;
     pollSlowMs: number;
+    /** Customer playback domain, e.g. customer-abc123.cloudflarestream.com. */
+    streamDomain?: string;
   };
+  livekit: {
+    /** HTTP(S) URL of the LiveKit server API. */
+    url?: string;
+    /** What browsers connect to (wss://…); defaults to `url` with ws(s). */
+    wsUrl?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    tokenTtlMs: number;
+  };
+  /** Endpoints default to the real platforms; override them to point at fakes or proxies. */
+  platforms: {
+    twitch: {
+      clientId?: string;
+      clientSecret?: string;
+      ircUrl?: string;
+      helixUrl?: string;
+      oauthUrl?: string;
+    };
+    youtube: {
+      clientId?: string;
+      clientSecret?: string;
+      dailyQuota: number;
+      apiUrl?: string;
+      tokenUrl?: string;
+    };
+    kick: { pusherKey?: string; pusherUrl?: string; apiUrl?: string; websiteUrl?: string };
+    facebook: { graphUrl?: string };
+  };
+  publicStatusFreshMs: number;
   shutdownTimeoutMs: number;
 }
 
@@ -117,7 +148,39 @@ export function loadConfig(env: Env = process.env): AppConfig {
       requestTimeoutMs: r.duration('CLOUDFLARE_TIMEOUT', 10_000, 100),
       pollFastMs: r.duration('CLOUDFLARE_POLL_FAST', 5_000, 100),
       pollSlowMs: r.duration('CLOUDFLARE_POLL_SLOW', 60_000, 100),
+      streamDomain: r.string('CLOUDFLARE_STREAM_DOMAIN'),
     },
+    livekit: {
+      url: r.url('LIVEKIT_URL'),
+      wsUrl: r.url('LIVEKIT_WS_URL', ['ws:', 'wss:']),
+      apiKey: r.string('LIVEKIT_API_KEY'),
+      apiSecret: r.secret('LIVEKIT_API_SECRET', 16),
+      tokenTtlMs: r.duration('LIVEKIT_TOKEN_TTL', 3_600_000, 60_000),
+    },
+    platforms: {
+      twitch: {
+        clientId: r.string('TWITCH_CLIENT_ID'),
+        clientSecret: r.secret('TWITCH_CLIENT_SECRET'),
+        ircUrl: r.url('TWITCH_IRC_URL', ['ws:', 'wss:']),
+        helixUrl: r.url('TWITCH_HELIX_URL'),
+        oauthUrl: r.url('TWITCH_OAUTH_URL'),
+      },
+      youtube: {
+        clientId: r.string('YOUTUBE_CLIENT_ID'),
+        clientSecret: r.secret('YOUTUBE_CLIENT_SECRET'),
+        dailyQuota: r.int('YOUTUBE_DAILY_QUOTA', 10_000, 100, 10_000_000),
+        apiUrl: r.url('YOUTUBE_API_URL'),
+        tokenUrl: r.url('YOUTUBE_TOKEN_URL'),
+      },
+      kick: {
+        pusherKey: r.string('KICK_PUSHER_KEY'),
+        pusherUrl: r.url('KICK_PUSHER_URL', ['ws:', 'wss:']),
+        apiUrl: r.url('KICK_API_URL'),
+        websiteUrl: r.url('KICK_WEBSITE_URL'),
+      },
+      facebook: { graphUrl: r.url('FACEBOOK_GRAPH_URL') },
+    },
+    publicStatusFreshMs: r.duration('PUBLIC_STATUS_FRESH', 5_000, 0),
     shutdownTimeoutMs: r.duration('SHUTDOWN_TIMEOUT', 10_000, 100),
   };
 
@@ -138,6 +201,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const cf = config.cloudflare;
   if (Boolean(cf.apiToken) !== Boolean(cf.accountId)) {
     r.problems.push('CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID must be set together');
+  }
+  const lk = config.livekit;
+  if (
+    [lk.url, lk.apiKey, lk.apiSecret].some(Boolean) &&
+    ![lk.url, lk.apiKey, lk.apiSecret].every(Boolean)
+  ) {
+    r.problems.push('LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together');
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiError } from '../common/errors/api-error';
-import { parseLimit } from '../common/http/query';
+import { parseLimit, parseUserId } from '../common/http/query';
 import { TOP_STATES, TopState } from '../sessions/machine/session.machine';
 import { RecordingsService } from '../recordings/recordings.service';
 import { OpsService } from './ops.service';
@@ -43,14 +43,17 @@ export class OpsController {
   @ApiOperation({
     summary: 'Session view, last 100 transitions, each child with its restart count',
   })
-  inspect(@Param('userId') userId: string) {
+  inspect(@Param('userId', { transform: parseUserId }) userId: string) {
     return this.ops.inspect(userId);
   }
 
   @Post('sessions/:userId/reconcile')
   @HttpCode(200)
   @ApiOperation({ summary: "Read the provider's truth and move the actor to match (fix status)" })
-  reconcile(@CurrentUser() me: Principal, @Param('userId') userId: string) {
+  reconcile(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+  ) {
     return this.audit.record(me, 'session.reconcile', userId, {}, () => this.ops.reconcile(userId));
   }
 
@@ -60,14 +63,20 @@ export class OpsController {
     summary:
       'Stop the actor and start it again through reconcile; outputs are never leaked or duplicated',
   })
-  restart(@CurrentUser() me: Principal, @Param('userId') userId: string) {
+  restart(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+  ) {
     return this.audit.record(me, 'session.restart', userId, {}, () => this.ops.restart(userId));
   }
 
   @Post('sessions/:userId/force-stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'End the stream now and clean up every output' })
-  forceStop(@CurrentUser() me: Principal, @Param('userId') userId: string) {
+  forceStop(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+  ) {
     return this.audit.record(me, 'session.force-stop', userId, {}, () =>
       this.ops.forceStop(userId),
     );
@@ -76,7 +85,10 @@ export class OpsController {
   @Post('sessions/:userId/sync-recording')
   @HttpCode(200)
   @ApiOperation({ summary: 'Find the recording of the last broadcast and link it' })
-  syncRecording(@CurrentUser() me: Principal, @Param('userId') userId: string) {
+  syncRecording(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+  ) {
     return this.audit.record(me, 'session.sync-recording', userId, {}, () =>
       this.recordings.syncLatest(userId),
     );
@@ -87,6 +99,9 @@ export class OpsController {
   @ApiQuery({ name: 'userId', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   auditLog(@Query('userId') userId?: string, @Query('limit') limit?: string) {
-    return this.audit.list({ targetUserId: userId, limit: parseLimit(limit, 100, 1000) });
+    return this.audit.list({
+      targetUserId: userId === undefined ? undefined : parseUserId(userId),
+      limit: parseLimit(limit, 100, 1000),
+    });
   }
 }

@@ -76,7 +76,7 @@ export class OpsService {
     if (!plan.observation)
       throw ApiError.unavailable(
         'PROVIDER_UNAVAILABLE',
-        'Cloudflare could not be read; nothing changed',
+        'The ingest provider could not be read; nothing changed',
       );
     actor.send({ type: 'INPUT', observation: plan.observation });
     let strayOutputsRemoved = 0;

@@ -1,5 +1,6 @@
 import { Logger, Provider } from '@nestjs/common';
 import {
+  BreakerPool,
   CircuitBreaker,
   CloudflareStreamAdapter,
   CLOUDFLARE_STREAM,
@@ -51,6 +52,7 @@ export const cloudflareProviders: Provider[] = [
         timeoutMs: c.cloudflare.requestTimeoutMs,
         budget,
         breaker: new CircuitBreaker({ failureThreshold: 5, coolDownMs: 15_000 }),
+        inputBreakers: new BreakerPool({ failureThreshold: 5, coolDownMs: 15_000 }),
         onRequest: (_route: string, outcome: string) =>
           metrics.providerRequests.inc({ provider: 'cloudflare', outcome }),
       });

@@ -1,6 +1,8 @@
 import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
+import { FakeLiveKitServer } from '../../libs/livekit/fake';
+import { createPlatformFakes, PlatformFakes } from '../../libs/platforms';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -15,6 +17,8 @@ export interface Sandbox extends Pick<OnApplicationShutdown, 'onApplicationShutd
   enabled: boolean;
   cloudflare?: { baseUrl: string; apiToken: string; accountId: string };
   fake?: CloudflareFake;
+  livekit?: { url: string; apiKey: string; apiSecret: string; server: FakeLiveKitServer };
+  platforms?: PlatformFakes;
   webhookSecret?: string;
   streamWebhookSecret?: string;
 }
@@ -35,16 +39,31 @@ export const sandboxProvider: Provider = {
       videoWebhookUrl: `${local}/webhooks/cloudflare/video`,
       videoWebhookSecret: streamWebhookSecret,
     });
+    let livekit: Sandbox['livekit'];
+    if (!config.livekit.url) {
+      const server = new FakeLiveKitServer({ webhookUrl: `${local}/webhooks/livekit` });
+      await server.start(0);
+      livekit = { url: server.url, apiKey: server.apiKey, apiSecret: server.apiSecret, server };
+    }
+    const platforms = await createPlatformFakes();
     new Logger('Sandbox').log(
-      `No Cloudflare credentials: sandbox mode, Cloudflare Stream fake at ${fake.origin}`,
+      `No Cloudflare credentials: sandbox mode, with local fakes of Cloudflare Stream (${fake.origin})` +
+        (livekit ? `, LiveKit (${livekit.url})` : '') +
+        ' and the chat platforms',
     );
     return {
       enabled: true,
       cloudflare: { baseUrl: fake.url, apiToken: fake.apiToken, accountId: fake.accountId },
       fake,
+      livekit,
+      platforms,
       webhookSecret,
       streamWebhookSecret,
-      onApplicationShutdown: () => fake.close(),
+      onApplicationShutdown: async () => {
+        await fake.close();
+        await livekit?.server.close();
+        await platforms.close();
+      },
     };
   },
 };

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOUDFLARE_STREAM, CloudflareStreamPort } from '../../libs/cloudflare';
+import { ProviderError } from '../../libs/common/provider-error';
+import { LIVEKIT, type LiveKitPort } from '../../libs/livekit';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { creatorPresence } from '../livestream/creator-presence';
 import { IngestService } from '../streams/ingest.service';
 import type { InputObservation } from './machine/input-status';
 import type { TopState } from './machine/session.machine';
@@ -20,13 +23,24 @@ export class InputObserver {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOUDFLARE_STREAM) private readonly cloudflare: CloudflareStreamPort,
+    @Inject(LIVEKIT) private readonly livekit: LiveKitPort | null,
     private readonly ingest: IngestService,
   ) {}
 
-  /** Throws ProviderError when Cloudflare cannot be asked (the session keeps its state). */
+  /**
+   * The input's truth from the provider of the user's source: LiveKit presence for browser
+   * go-live, the live input's status for Cloudflare. Throws ProviderError when the provider
+   * cannot be asked (the session keeps its state).
+   */
   async observe(userId: string): Promise<InputObservation> {
     const at = new Date().toISOString();
-    const inputId = await this.ingest.inputIdOf(userId);
+    const stream = await this.ingest.find(userId);
+    if (stream?.source === 'livekit') {
+      if (!this.livekit)
+        throw new ProviderError('livekit', 'unavailable', 'LiveKit is not configured');
+      return { status: await creatorPresence(this.livekit, userId), at, source: 'livekit' };
+    }
+    const inputId = stream?.providerInputId ?? null;
     if (!inputId) return { status: null, at, source: 'cloudflare', missing: true };
     const input = await this.cloudflare.getLiveInput(inputId);
     if (!input) return { status: null, at, source: 'cloudflare', missing: true };

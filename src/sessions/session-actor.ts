@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Actor, createActor, SnapshotFrom } from 'xstate';
+import { Actor, ActorOptions, createActor, SnapshotFrom } from 'xstate';
 import type { Platform } from '../platforms/platform';
 import type { SessionEntity } from './entities/session.entity';
 import type {
@@ -52,6 +52,7 @@ export class SessionActor {
   readonly viewers = new Map<Platform, number>();
   lastActivityAt = Date.now();
   stopped = false;
+  private booting = false;
 
   constructor(
     readonly userId: string,
@@ -60,8 +61,14 @@ export class SessionActor {
     input: SessionInput,
     private readonly hooks: SessionActorHooks,
     private readonly nodeId: string,
+    /** XState's clock for the machine's delays; tests pass a SimulatedClock. */
+    clock?: ActorOptions<SessionMachine>['clock'],
   ) {
-    this.actor = createActor(machine, { input, systemId: `session:${userId}` });
+    this.actor = createActor(machine, {
+      input,
+      systemId: `session:${userId}`,
+      ...(clock ? { clock } : {}), // an explicit undefined would replace XState's default clock
+    });
     this.lastTop = 'offline';
     this.lastKey = '';
     this.actor.on('escalate', (e) => this.hooks.escalate(userId, e.child, e.error));
@@ -75,9 +82,19 @@ export class SessionActor {
 
   /** Starts the actor; `resume` puts it back where reconcile decided it belongs. */
   start(resume?: ResumeTarget): void {
-    this.lastTop = resume ? this.row.state : 'offline';
-    this.actor.start();
-    if (resume) this.actor.send({ type: 'RESUME', to: resume });
+    // The log continues from the stored state. The machine always boots in `offline` and
+    // RESUME moves it on; those boot snapshots are not transitions (recording them logged a
+    // bogus `streaming -> offline -> streaming` on every recovery), so only the settled
+    // snapshot is compared with the stored state (which also records `ready -> offline`
+    // when the encoder went away while the process was down).
+    this.lastTop = this.row.state;
+    this.booting = true;
+    try {
+      this.actor.start();
+      if (resume) this.actor.send({ type: 'RESUME', to: resume });
+    } finally {
+      this.booting = false;
+    }
     this.onSnapshot(this.actor.getSnapshot());
   }
 
@@ -123,6 +140,7 @@ export class SessionActor {
   }
 
   private onSnapshot(s: Snapshot): void {
+    if (this.booting) return;
     const top = topOf(s.value);
     const sub = subOf(s.value);
     const ctx = s.context;

@@ -17,6 +17,7 @@ import { EventBus } from '../events/event-bus';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestService } from '../streams/ingest.service';
 import type { SessionEntity } from './entities/session.entity';
+import type { Platform } from '../platforms/platform';
 import { createSessionMachine, SessionMachine, TopState } from './machine/session.machine';
 import { InputObserver } from './input-observer';
 import { ReconcileService } from './reconcile.service';
@@ -303,6 +304,21 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
         'This node is at its session capacity; try again later',
       );
     await this.passivate(idle.userId);
+  }
+
+  private onViewers(userId: string, broadcastId: string, platform: Platform, count: number): void {
+    const actor = this.actors.get(userId);
+    if (!actor || actor.viewers.get(platform) === count) return;
+    actor.viewers.set(platform, count);
+    this.events.emit('session.viewers', { userId, platform, count, at: new Date().toISOString() });
+    const total = [...actor.viewers.values()].reduce((a, b) => a + b, 0);
+    void this.broadcasts
+      .createQueryBuilder()
+      .update()
+      .set({ peakViewers: () => `GREATEST(peak_viewers, ${Math.floor(total)})` })
+      .where('id = :id', { id: broadcastId })
+      .execute()
+      .catch((err: unknown) => this.logger.debug({ err, userId }, 'Peak viewers not saved'));
   }
 
   private withActor(userId: string, fn: (a: SessionActor) => void, notify = true): void {

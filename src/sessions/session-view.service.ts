@@ -34,7 +34,7 @@ export class SessionViewService {
     const outputs = row.broadcastId ? await this.outputs.forBroadcast(row.broadcastId) : [];
     const ingest = stream ? this.ingest.toView(stream) : null;
     const reasons: string[] = [];
-    const providerProblem = this.cloudflare.healthProblem();
+    const providerProblem = this.cloudflare.healthProblem(stream?.providerInputId ?? undefined);
     if (providerProblem) reasons.push(`cloudflare: ${providerProblem}`);
     for (const o of outputs) if (o.status === 'failed') reasons.push(`output ${o.platform} failed`);
     for (const [platform, chat] of actor?.chat ?? [])

@@ -116,8 +116,9 @@ export class IngestService {
     });
   }
 
+  /** Sets the Cloudflare ingest; a browser (LiveKit) streamer keeps `source` as it is. */
   private apply(row: StreamEntity, input: LiveInput): void {
-    row.source = 'cloudflare';
+    row.source ??= 'cloudflare';
     row.providerInputId = input.uid;
     row.rtmpsUrl = input.rtmps.url;
     row.rtmpsStreamKeyEnc = this.box.seal(input.rtmps.streamKey);

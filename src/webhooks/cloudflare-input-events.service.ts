@@ -21,7 +21,8 @@ export class CloudflareInputEventsService {
 
   async handle(note: LiveInputNotification): Promise<boolean> {
     const stream = await this.streams.findOneBy({ providerInputId: note.inputId });
-    if (!stream) return false;
+    // A browser (LiveKit) streamer's truth comes from LiveKit, not from this input.
+    if (!stream || stream.source === 'livekit') return false;
     const actor = await this.registry.get(stream.userId);
     actor.send({
       type: 'INPUT',

@@ -1,54 +1,124 @@
 import { RecordingSink } from '../common/recording-sink';
 import { waitUntil } from '../common/wait-until';
-import type { PlatformMonitorHandle } from '../platform-chat.port';
+import { FacebookChatAdapter } from '../facebook/facebook-chat.adapter';
+import { KICK_EVENTS } from '../kick/fake/kick-samples';
+import { KickChatAdapter } from '../kick/kick-chat.adapter';
+import type { PlatformMonitorHandle, PlatformName } from '../platform-chat.port';
 import { TwitchChatAdapter } from '../twitch/twitch-chat.adapter';
 import { youtubeMessages } from '../youtube/fake/youtube-resources';
 import { YouTubeChatAdapter } from '../youtube/youtube-chat.adapter';
 import { createPlatformFakes, type PlatformFakes } from './create-platform-fakes';
 
-const FAST = { backoff: { baseMs: 5, maxMs: 20 }, batch: { flushMs: 5, maxEvents: 500 } };
+const FAST = {
+  backoff: { baseMs: 5, maxMs: 20 },
+  batch: { flushMs: 5, maxEvents: 500 },
+  maxConsecutiveFailures: 3,
+};
+const PLATFORMS: PlatformName[] = ['twitch', 'youtube', 'kick', 'facebook'];
 
 describe('platform isolation', () => {
   let fakes: PlatformFakes;
+  let sinks: Record<PlatformName, RecordingSink>;
   const handles: PlatformMonitorHandle[] = [];
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     fakes = await createPlatformFakes();
     fakes.youtube.pollingIntervalMillis = 0;
-  });
-  afterAll(async () => {
-    await Promise.all(handles.map((h) => h.stop()));
-    await fakes.close();
-  });
-
-  it('keeps YouTube chat flowing after the Twitch fake goes down for good', async () => {
-    const twitchSink = new RecordingSink();
-    const youtubeSink = new RecordingSink();
+    sinks = {
+      twitch: new RecordingSink(),
+      youtube: new RecordingSink(),
+      kick: new RecordingSink(),
+      facebook: new RecordingSink(),
+    };
+    const account = { userId: 'u1', channel: 'streamer' };
     handles.push(
       await new TwitchChatAdapter({
         ircHost: '127.0.0.1',
         ircPort: fakes.twitch.port,
         ...FAST,
-        maxConsecutiveFailures: 3,
-      }).start({ userId: 'u1', platform: 'twitch', channel: 'streamer' }, twitchSink),
+      }).start({ ...account, platform: 'twitch' }, sinks.twitch),
       await new YouTubeChatAdapter({ rootUrl: fakes.youtube.rootUrl, minPollMs: 2, ...FAST }).start(
-        { userId: 'u1', platform: 'youtube', channel: 'UC-owner', accessToken: 'youtube-token' },
-        youtubeSink,
+        { ...account, platform: 'youtube', channel: 'UC-owner', accessToken: 'youtube-token' },
+        sinks.youtube,
+      ),
+      await new KickChatAdapter({
+        pusherKey: fakes.kick.appKey,
+        wsHost: '127.0.0.1',
+        wsPort: fakes.kick.port,
+        websiteBaseUrl: fakes.kick.apiBaseUrl,
+        apiBaseUrl: fakes.kick.apiBaseUrl,
+        connectTimeoutMs: 50,
+        ...FAST,
+      }).start({ ...account, platform: 'kick' }, sinks.kick),
+      await new FacebookChatAdapter({
+        graphBaseUrl: fakes.facebook.graphBaseUrl,
+        pollMs: 5,
+        ...FAST,
+      }).start(
+        { ...account, platform: 'facebook', channel: '1001', accessToken: 'facebook-token' },
+        sinks.facebook,
       ),
     );
     await waitUntil(
-      () => twitchSink.lastState === 'connected' && youtubeSink.lastState === 'connected',
-      'both connected',
+      () => PLATFORMS.every((p) => sinks[p].lastState === 'connected'),
+      'all four connected',
     );
-
-    await fakes.twitch.close();
-    await waitUntil(() => twitchSink.lastState === 'failed', 'twitch failed');
-
-    const chat = fakes.youtube.broadcasts[0].liveChatId;
-    fakes.youtube.post(
-      youtubeMessages.text(chat, { channelId: 'UC-v', displayName: 'V' }, 'still here'),
-    );
-    await waitUntil(() => youtubeSink.withText('still here').length === 1, 'youtube message');
-    expect(youtubeSink.lastState).toBe('connected');
   });
+  afterEach(async () => {
+    await Promise.all(handles.splice(0).map((h) => h.stop()));
+    await fakes.close();
+  });
+
+  /** A viewer writes `text` in the platform's chat, through its fake. */
+  function chat(platform: PlatformName, text: string): void {
+    switch (platform) {
+      case 'twitch':
+        fakes.twitch.sendRaw(
+          fakes.twitch.privmsgLine('streamer', { login: 'viewer', id: '7' }, text),
+        );
+        break;
+      case 'youtube':
+        fakes.youtube.post(
+          youtubeMessages.text(
+            fakes.youtube.broadcasts[0].liveChatId,
+            { channelId: 'UC-v', displayName: 'V' },
+            text,
+          ),
+        );
+        break;
+      case 'kick':
+        fakes.kick.broadcast('chatrooms.2001.v2', KICK_EVENTS.message, {
+          id: `kick-${text}`,
+          chatroom_id: 2001,
+          content: text,
+          type: 'message',
+          created_at: new Date().toISOString(),
+          sender: {
+            id: 7,
+            username: 'viewer',
+            slug: 'viewer',
+            identity: { color: '#fff', badges: [] },
+          },
+        });
+        break;
+      case 'facebook':
+        fakes.facebook.comment('5001', { id: '7', name: 'Viewer' }, text);
+        break;
+    }
+  }
+
+  it.each(PLATFORMS)(
+    'keeps the other three delivering after the %s fake goes down for good',
+    async (down) => {
+      await fakes[down].close();
+      await waitUntil(() => sinks[down].lastState === 'failed', `${down} failed`);
+      const others = PLATFORMS.filter((p) => p !== down);
+      for (const p of others) chat(p, `still here on ${p}`);
+      await waitUntil(
+        () => others.every((p) => sinks[p].withText(`still here on ${p}`).length === 1),
+        'the other three delivered',
+      );
+      for (const p of others) expect(sinks[p].lastState).toBe('connected');
+    },
+  );
 });

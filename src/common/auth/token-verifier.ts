@@ -1,9 +1,8 @@
 import { createRemoteJWKSet, errors, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
 import type { AppConfig } from '../../config/app-config';
 import { ApiError } from '../errors/api-error';
+import { USER_ID_PATTERN } from '../http/query';
 import { Principal, Role } from './principal';
-
-const USER_ID = /^[\w@.:-]{1,128}$/;
 
 /** Verifies bearer tokens: HS256 with JWT_SECRET, or RS/ES keys from JWT_JWKS_URL. */
 export class TokenVerifier {
@@ -33,7 +32,7 @@ export class TokenVerifier {
           'Token has no valid role claim (streamer or ops)',
         );
       }
-      if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
+      if (typeof payload.sub !== 'string' || !USER_ID_PATTERN.test(payload.sub)) {
         throw ApiError.unauthorized('UNAUTHORIZED', 'Token subject is not a valid user id');
       }
       return { userId: payload.sub, role };

@@ -18,3 +18,12 @@ export function parseTime(raw: string | undefined, name: string): Date | undefin
     throw ApiError.badRequest('VALIDATION_FAILED', `${name} must be an ISO 8601 timestamp`);
   return d;
 }
+
+/** The user ids tokens may carry (see TokenVerifier); anything else is refused before a query. */
+export const USER_ID_PATTERN = /^[\w@.:-]{1,128}$/;
+
+export function parseUserId(raw: string): string {
+  if (!USER_ID_PATTERN.test(raw))
+    throw ApiError.badRequest('VALIDATION_FAILED', 'userId is not a valid user id');
+  return raw;
+}

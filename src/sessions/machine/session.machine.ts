@@ -272,39 +272,42 @@ export function createSessionMachine(deps: SessionDeps) {
         { actions: ['tellMonitorObserved', 'recordInput'] },
       ],
       CHILD_ESCALATED: { actions: 'escalate' },
-      RESUME: [
-        {
-          guard: { type: 'resumeTo', params: 'ready' },
-          target: '.ready',
-          actions: assign({ change: system('reconcile') }),
-        },
-        {
-          guard: { type: 'resumeTo', params: 'ready.starting' },
-          target: '.ready.starting',
-          actions: assign({ change: system('reconcile') }),
-        },
-        {
-          guard: { type: 'resumeTo', params: 'streaming.live' },
-          target: '.streaming.live',
-          actions: assign({ change: system('reconcile') }),
-        },
-        {
-          guard: { type: 'resumeTo', params: 'streaming.inputLost' },
-          target: '.streaming.inputLost',
-          actions: assign({ change: system('reconcile') }),
-        },
-        {
-          guard: { type: 'resumeTo', params: 'ending' },
-          target: '.ending',
-          actions: assign({ change: system('reconcile') }),
-        },
-      ],
     },
     initial: 'offline',
     states: {
       offline: {
         entry: [{ type: 'tellMonitorState', params: 'offline' }],
         on: {
+          // Only a freshly started actor resumes (SessionRegistry.spawn after reconcile).
+          // Anywhere else RESUME would abandon work in flight: mid-cleanup it jumped to
+          // ready with the outputs still up, mid-Start it ran a second startOutputs.
+          RESUME: [
+            {
+              guard: { type: 'resumeTo', params: 'ready' },
+              target: '#session.ready',
+              actions: assign({ change: system('reconcile') }),
+            },
+            {
+              guard: { type: 'resumeTo', params: 'ready.starting' },
+              target: '#session.ready.starting',
+              actions: assign({ change: system('reconcile') }),
+            },
+            {
+              guard: { type: 'resumeTo', params: 'streaming.live' },
+              target: '#session.streaming.live',
+              actions: assign({ change: system('reconcile') }),
+            },
+            {
+              guard: { type: 'resumeTo', params: 'streaming.inputLost' },
+              target: '#session.streaming.inputLost',
+              actions: assign({ change: system('reconcile') }),
+            },
+            {
+              guard: { type: 'resumeTo', params: 'ending' },
+              target: '#session.ending',
+              actions: assign({ change: system('reconcile') }),
+            },
+          ],
           INPUT: [
             { guard: 'observedMissing', actions: ['recordInput', 'inputMissing'] },
             {
@@ -325,6 +328,12 @@ export function createSessionMachine(deps: SessionDeps) {
         initial: 'idle',
         states: {
           idle: {
+            // Back from a failed Start after the encoder went away meanwhile: not ready.
+            always: {
+              guard: 'inputGone',
+              target: '#session.offline',
+              actions: assign({ change: system('input-disconnected') }),
+            },
             on: {
               INPUT: [
                 { guard: 'observedMissing', actions: ['recordInput', 'inputMissing'] },
@@ -436,6 +445,14 @@ export function createSessionMachine(deps: SessionDeps) {
         states: {
           live: {
             entry: assign({ graceEndsAt: null }),
+            // Reached with the encoder already gone (it dropped while Start was creating
+            // outputs, whose state ignores INPUT): count the grace down now instead of
+            // streaming on until some later poll happens to report the loss again.
+            always: {
+              guard: 'inputGone',
+              target: 'inputLost',
+              actions: assign({ change: system('input-lost') }),
+            },
             on: {
               INPUT: [
                 { guard: 'observedMissing', actions: ['recordInput', 'inputMissing'] },

@@ -1,0 +1,178 @@
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Namespace, Socket } from 'socket.io';
+import { ChatSendService } from '../chat/chat-send.service';
+import { SendChatDto } from '../chat/dto/send-chat.dto';
+import type { Principal } from '../common/auth/principal';
+import { bearerToken, TokenVerifier } from '../common/auth/token-verifier';
+import { ApiError } from '../common/errors/api-error';
+import { toErrorBody } from '../common/errors/error-body';
+import { EventBus } from '../events/event-bus';
+import { StartSessionDto } from '../sessions/dto/start-session.dto';
+import { SessionsService } from '../sessions/sessions.service';
+import { CommandRateLimit } from './command-rate-limit';
+import type { Ack, LiveClientEvents, LiveServerEvents } from './socket-events';
+
+type LiveSocket = Socket<
+  LiveClientEvents,
+  LiveServerEvents,
+  Record<string, never>,
+  { principal: Principal; limit: CommandRateLimit }
+>;
+
+const userRoom = (userId: string) => `user:${userId}`;
+const OPS_ROOM = 'ops';
+/** Coalesces bursts of changes into one `session` snapshot per user. */
+const SNAPSHOT_DEBOUNCE_MS = 25;
+
+/**
+ * `/live`: dashboards get every change of their own session without polling, ops get
+ * every user's transitions. A full snapshot on join, on reconnect and on resync means a
+ * dashboard never misses a change. Commands are acknowledged and rate-limited per socket.
+ */
+@WebSocketGateway({ namespace: '/live' })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(LiveGateway.name);
+  private nsp!: Namespace<LiveClientEvents, LiveServerEvents>;
+  private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly sessions: SessionsService,
+    private readonly chat: ChatSendService,
+    private readonly events: EventBus,
+  ) {}
+
+  afterInit(nsp: Namespace<LiveClientEvents, LiveServerEvents>): void {
+    this.nsp = nsp;
+    nsp.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token =
+        typeof auth?.token === 'string'
+          ? auth.token
+          : bearerToken(socket.handshake.headers.authorization);
+      if (!token) return next(new Error('Unauthorized: pass auth: { token } with a bearer JWT'));
+      this.verifier.verify(token).then(
+        (principal) => {
+          socket.data.principal = principal;
+          socket.data.limit = new CommandRateLimit();
+          next();
+        },
+        (err: unknown) => next(new Error(`Unauthorized: ${toErrorBody(err).message}`)),
+      );
+    });
+    this.unsubscribe.push(
+      this.events.on('session.transition', (t) =>
+        this.nsp.to(userRoom(t.userId)).to(OPS_ROOM).emit('transition', t),
+      ),
+      this.events.on('session.output', (o) => this.nsp.to(userRoom(o.userId)).emit('output', o)),
+      this.events.on('chat.events', ({ userId, events }) =>
+        this.nsp.to(userRoom(userId)).emit('chat', events),
+      ),
+      this.events.on('session.viewers', (v) => this.nsp.to(userRoom(v.userId)).emit('viewers', v)),
+      this.events.on('session.changed', ({ userId }) => this.scheduleSnapshot(userId)),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe.forEach((u) => u());
+    this.pendingSnapshots.forEach((t) => clearTimeout(t));
+  }
+
+  async handleConnection(socket: LiveSocket): Promise<void> {
+    const { userId, role } = socket.data.principal;
+    await socket.join(userRoom(userId));
+    if (role === 'ops') await socket.join(OPS_ROOM);
+    socket.on('session:start', (payload, ack) =>
+      this.command(socket, payload, ack, () => this.start(userId, payload)),
+    );
+    socket.on('session:stop', (payload, ack) =>
+      this.command(
+        socket,
+        payload,
+        ack,
+        async () => void (await this.sessions.stop(userId, 'user')),
+      ),
+    );
+    socket.on('chat:send', (payload, ack) =>
+      this.command(socket, payload, ack, () => this.sendChat(userId, payload)),
+    );
+    socket.on('session:resync', (payload, ack) =>
+      this.command(socket, payload, ack, () => this.snapshot(socket, userId), false),
+    );
+    // Closing a dashboard never touches the session: nothing to do on disconnect.
+    await this.snapshot(socket, userId).catch(() => undefined);
+  }
+
+  private async start(userId: string, payload: unknown): Promise<void> {
+    const dto = await this.validated(StartSessionDto, payload);
+    await this.sessions.start(userId, dto, 'user');
+  }
+
+  private async sendChat(userId: string, payload: unknown): Promise<{ results: unknown }> {
+    const dto = await this.validated(SendChatDto, payload);
+    return this.chat.send(userId, dto.text, dto.platforms);
+  }
+
+  private async snapshot(socket: LiveSocket, userId: string): Promise<void> {
+    const view = await this.sessions.view(userId).catch(() => null);
+    if (view) socket.emit('session', view);
+  }
+
+  private scheduleSnapshot(userId: string): void {
+    if (this.pendingSnapshots.has(userId)) return;
+    this.pendingSnapshots.set(
+      userId,
+      setTimeout(() => {
+        this.pendingSnapshots.delete(userId);
+        void this.sessions
+          .view(userId)
+          .then((view) => this.nsp.to(userRoom(userId)).emit('session', view))
+          .catch((err: unknown) => this.logger.debug({ err, userId }, 'Snapshot not sent'));
+      }, SNAPSHOT_DEBOUNCE_MS),
+    );
+  }
+
+  /**
+   * Runs a command and acks `{ ok }` or `{ ok: false, error, code }`; never throws to the
+   * socket. Commands without a payload may pass the ack first: `emit('session:stop', ack)`.
+   */
+  private command(
+    socket: LiveSocket,
+    payload: unknown,
+    ack: unknown,
+    work: () => Promise<unknown>,
+    limited = true,
+  ): void {
+    const fn =
+      typeof ack === 'function' ? ack : typeof payload === 'function' ? payload : undefined;
+    const reply = fn ? (fn as (a: Ack) => void) : () => undefined;
+    if (limited && !socket.data.limit.take()) {
+      reply({ ok: false, error: 'Too many commands; slow down', code: 'RATE_LIMITED' });
+      return;
+    }
+    work().then(
+      (result) => reply({ ok: true, ...(result && typeof result === 'object' ? result : {}) }),
+      (err: unknown) => {
+        const body = toErrorBody(err);
+        if (body.statusCode >= 500) this.logger.error({ err }, 'Socket command failed');
+        reply({ ok: false, error: body.message, code: body.code });
+      },
+    );
+  }
+
+  private async validated<T extends object>(cls: new () => T, payload: unknown): Promise<T> {
+    const dto = plainToInstance(cls, payload && typeof payload === 'object' ? payload : {});
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      throw ApiError.badRequest(
+        'VALIDATION_FAILED',
+        errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '),
+      );
+    }
+    return dto;
+  }
+}
