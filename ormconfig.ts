@@ -6,6 +6,7 @@ import { OutputEntity } from './src/broadcasts/entities/output.entity';
 import { ChatEventEntity } from './src/chat/entities/chat-event.entity';
 import { InitialSchema1764590000000 } from './src/database/migrations/1764590000000-initial-schema';
 import { SocketIoAttachments1764600000000 } from './src/database/migrations/1764600000000-socket-io-attachments';
+import { OwnershipLeases1764610000000 } from './src/database/migrations/1764610000000-ownership-leases';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
 import { PlatformConnectionEntity } from './src/platforms/entities/platform-connection.entity';
 import { SessionTransitionEntity } from './src/sessions/entities/session-transition.entity';
@@ -22,7 +23,7 @@ export const ENTITIES = [
   ChatEventEntity,
   AuditEntryEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764590000000, SocketIoAttachments1764600000000];
+export const MIGRATIONS = [InitialSchema1764590000000, SocketIoAttachments1764600000000, OwnershipLeases1764610000000];
 
 /**
  * The one DataSource definition, shared by the application, the tests and the TypeORM

@@ -17,6 +17,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { LivestreamModule } from './livestream/livestream.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { PublicStatusModule } from './public-status/public-status.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         CryptoModule,
         EventsModule,
+        ClusterModule,
         ProvidersModule,
         PlatformsModule,
         BroadcastsModule,

@@ -48,7 +48,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<INes
   app.useBodyParser('json', { limit: '256kb' });
   if (config.http.corsOrigins.length > 0)
     app.enableCors({ origin: config.http.corsOrigins, credentials: false });
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(config.nodeId));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks([]);
   app.useWebSocketAdapter(

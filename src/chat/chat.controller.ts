@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { CurrentUser } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { parseLimit, parseTime } from '../common/http/query';
+import { SessionRegistry } from '../sessions/session-registry';
 import { ChatSendService } from './chat-send.service';
 import { ChatService } from './chat.service';
 import { SendChatDto } from './dto/send-chat.dto';
@@ -14,6 +15,7 @@ export class ChatController {
   constructor(
     private readonly chat: ChatService,
     private readonly sender: ChatSendService,
+    private readonly registry: SessionRegistry,
   ) {}
 
   @Get()
@@ -37,7 +39,10 @@ export class ChatController {
   @ApiOperation({
     summary: 'Send a message to all (or the named) platforms; one result per platform',
   })
-  send(@CurrentUser() me: Principal, @Body() dto: SendChatDto) {
+  async send(@CurrentUser() me: Principal, @Body() dto: SendChatDto) {
+    // The platform connections live with the session's owner node; elsewhere this throws
+    // NotOwnerError and the request is replayed there.
+    await this.registry.get(me.userId);
     return this.sender.send(me.userId, dto.text, dto.platforms);
   }
 }

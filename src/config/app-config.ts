@@ -9,6 +9,7 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface AppConfig {
   nodeEnv: NodeEnv;
   nodeId: string;
+  cluster: { leaseTtlMs: number; nodeUrl?: string };
   http: { host: string; port: number; publicUrl: string; corsOrigins: string[] };
   log: { level: string; format: LogFormat };
   /** Absent: an embedded PostgreSQL is started under `dataDir`. */
@@ -95,6 +96,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     nodeEnv,
     nodeId: r.string('NODE_ID', `${hostname()}-${process.pid}`),
+    cluster: { leaseTtlMs: r.duration('LEASE_TTL', 10_000, 1000), nodeUrl: r.url('NODE_URL') },
     http: {
       host,
       port,

@@ -7,7 +7,8 @@ import { ChatSendService } from '../chat/chat-send.service';
 import { SendChatDto } from '../chat/dto/send-chat.dto';
 import type { Principal } from '../common/auth/principal';
 import { bearerToken, TokenVerifier } from '../common/auth/token-verifier';
-import { ApiError } from '../common/errors/api-error';
+import { ApiError, ErrorCode } from '../common/errors/api-error';
+import { NotOwnerError } from '../cluster/not-owner.error';
 import { toErrorBody } from '../common/errors/error-body';
 import { EventBus } from '../events/event-bus';
 import { StartSessionDto } from '../sessions/dto/start-session.dto';
@@ -19,7 +20,7 @@ type LiveSocket = Socket<
   LiveClientEvents,
   LiveServerEvents,
   Record<string, never>,
-  { principal: Principal; limit: CommandRateLimit }
+  { principal: Principal; limit: CommandRateLimit; token: string }
 >;
 
 const userRoom = (userId: string) => `user:${userId}`;
@@ -58,6 +59,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       this.verifier.verify(token).then(
         (principal) => {
           socket.data.principal = principal;
+          socket.data.token = token;
           socket.data.limit = new CommandRateLimit();
           next();
         },
@@ -87,24 +89,73 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     await socket.join(userRoom(userId));
     if (role === 'ops') await socket.join(OPS_ROOM);
     socket.on('session:start', (payload, ack) =>
-      this.command(socket, payload, ack, () => this.start(userId, payload)),
+      this.command(socket, payload, ack, () =>
+        this.onOwner(socket, '/api/session/start', payload, () => this.start(userId, payload)),
+      ),
     );
     socket.on('session:stop', (payload, ack) =>
-      this.command(
-        socket,
-        payload,
-        ack,
-        async () => void (await this.sessions.stop(userId, 'user')),
+      this.command(socket, payload, ack, () =>
+        this.onOwner(
+          socket,
+          '/api/session/stop',
+          {},
+          async () => void (await this.sessions.stop(userId, 'user')),
+        ),
       ),
     );
     socket.on('chat:send', (payload, ack) =>
-      this.command(socket, payload, ack, () => this.sendChat(userId, payload)),
+      this.command(socket, payload, ack, () =>
+        this.onOwner(socket, '/api/chat', payload, () => this.sendChat(userId, payload)),
+      ),
     );
     socket.on('session:resync', (payload, ack) =>
       this.command(socket, payload, ack, () => this.snapshot(socket, userId), false),
     );
     // Closing a dashboard never touches the session: nothing to do on disconnect.
     await this.snapshot(socket, userId).catch(() => undefined);
+  }
+
+  /**
+   * Runs a command here, or, when another node owns the session, on that node through its
+   * REST route with the socket's own token (events come back over the Postgres adapter).
+   */
+  private async onOwner(
+    socket: LiveSocket,
+    route: string,
+    payload: unknown,
+    here: () => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      return await here();
+    } catch (err) {
+      if (!(err instanceof NotOwnerError) || !err.ownerUrl) throw err;
+      const res = await fetch(new URL(route, err.ownerUrl), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${socket.data.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(typeof payload === 'object' && payload !== null ? payload : {}),
+        signal: AbortSignal.timeout(10_000),
+      }).catch(() => undefined);
+      if (!res)
+        throw ApiError.unavailable(
+          'OWNER_UNAVAILABLE',
+          `The node that runs this session (${err.ownerNode}) did not answer`,
+        );
+      const body = (await res.json().catch(() => ({}))) as {
+        message?: string;
+        code?: string;
+        results?: unknown;
+      };
+      if (!res.ok)
+        throw new ApiError(
+          res.status,
+          (body.code ?? 'INTERNAL') as ErrorCode,
+          body.message ?? 'Command failed',
+        );
+      return body.results !== undefined ? { results: body.results } : undefined;
+    }
   }
 
   private async start(userId: string, payload: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Actor, ActorOptions, createActor, SnapshotFrom } from 'xstate';
 import type { Platform } from '../platforms/platform';
+import { FencedError } from '../cluster/not-owner.error';
 import type { SessionEntity } from './entities/session.entity';
 import type {
   ResumeTarget,
@@ -15,6 +16,8 @@ import type { ChildStatus } from './supervision/supervisor';
 
 export interface SessionActorHooks {
   persist(row: SessionEntity, transition?: TransitionRecord): Promise<void>;
+  /** Another node owns the session now: this actor must stop without writing anything. */
+  fenced(userId: string): void;
   transitioned(userId: string, t: TransitionRecord): void;
   changed(userId: string): void;
   escalate(userId: string, child: string, error: string): void;
@@ -195,6 +198,11 @@ export class SessionActor {
           this.pending.shift();
         }
       } catch (err) {
+        if (err instanceof FencedError) {
+          this.pending.length = 0;
+          this.hooks.fenced(this.userId);
+          return;
+        }
         this.logger.warn(
           { err, userId: this.userId, queued: this.pending.length },
           'Session write failed; will retry',

@@ -23,6 +23,8 @@ import { InputObserver } from './input-observer';
 import { ReconcileService } from './reconcile.service';
 import { SessionActor } from './session-actor';
 import { SessionStore } from './session.store';
+import { NotOwnerError } from '../cluster/not-owner.error';
+import { OwnershipService } from '../cluster/ownership.service';
 import { RestartIntensity } from './supervision/restart-intensity';
 
 /**
@@ -39,6 +41,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private readonly escalations = new Map<string, RestartIntensity>();
   private readonly machine: SessionMachine;
   private sweeper?: NodeJS.Timeout;
+  private leaseTimer?: NodeJS.Timeout;
+  private failoverTimer?: NodeJS.Timeout;
   private shuttingDown = false;
 
   constructor(
@@ -51,6 +55,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     private readonly chatMonitors: ChatMonitorsService,
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
+    private readonly ownership: OwnershipService,
     @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
   ) {
     const s = config.session;
@@ -88,6 +93,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.ownership.heartbeat();
     const rows = await this.store.listToRecover();
     if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
     // Bounded parallelism: fast recovery without a thundering herd on the provider.
@@ -95,9 +101,11 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     await Promise.all(
       Array.from({ length: Math.min(16, queue.length) }, async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
-          await this.spawn(row).catch((err: unknown) =>
-            this.logger.error({ err, userId: row!.userId }, 'Recovery failed'),
-          );
+          await this.spawn(row).catch((err: unknown) => {
+            // Owned by another live node: it is that node's to run.
+            if (!(err instanceof NotOwnerError))
+              this.logger.error({ err, userId: row!.userId }, 'Recovery failed');
+          });
         }
       }),
     );
@@ -106,14 +114,27 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       Math.min(30_000, this.config.session.idleTimeoutMs),
     );
     this.sweeper.unref();
+    const ttl = this.ownership.leaseTtlMs;
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(200, ttl / 3));
+    this.leaseTimer.unref();
+    this.failoverTimer = setInterval(() => void this.adoptOrphans(), Math.max(200, ttl / 2));
+    this.failoverTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     clearInterval(this.sweeper);
-    // Stop actors and persist; never end a stream. The next start resumes them.
+    clearInterval(this.leaseTimer);
+    clearInterval(this.failoverTimer);
+    // Stop actors and persist; never end a stream. Releasing the leases lets another node
+    // (or this one, restarted) resume them at once.
+    const userIds = [...this.actors.keys()];
     await Promise.all([...this.actors.values()].map((a) => a.stop()));
     this.actors.clear();
+    await this.ownership
+      .release(userIds)
+      .catch((err: unknown) => this.logger.warn({ err }, 'Leases not released'));
+    await this.ownership.leaveCluster();
   }
 
   /** Login hook: idempotent. Provisions the ingest on first use. */
@@ -183,7 +204,14 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     return this.actors.size;
   }
 
-  private async spawn(row: SessionEntity): Promise<SessionActor> {
+  private async spawn(stored: SessionEntity): Promise<SessionActor> {
+    const claim = await this.ownership.claim(stored.userId);
+    if (!claim.owned) throw new NotOwnerError(stored.userId, claim.ownerNode, claim.ownerUrl);
+    // Read again after claiming: the previous owner may have written since `stored` was read.
+    const row = (await this.store.find(stored.userId)) ?? stored;
+    row.ownerNode = this.ownership.nodeId;
+    row.ownerEpoch = claim.epoch;
+    if (stored.failedReason === null) row.failedReason = null;
     const plan = await this.reconciler.plan(row);
     const broadcast = row.broadcastId
       ? await this.broadcasts.findOneBy({ id: row.broadcastId })
@@ -205,6 +233,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       },
       {
         persist: (r, t) => this.store.save(r, t),
+        fenced: (userId) => void this.drop(userId, 'another node claimed it'),
         transitioned: (userId, t) => {
           this.metrics.transitions.inc({ from: t.from, to: t.to });
           this.events.emit('session.transition', { userId, ...t, at: t.at.toISOString() });
@@ -276,11 +305,49 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** Renews this node's leases; a session whose lease was lost is dropped without a write. */
+  private async renewLeases(): Promise<void> {
+    try {
+      const lost = await this.ownership.renew([...this.actors.keys()]);
+      for (const userId of lost) await this.drop(userId, 'lease lost');
+    } catch (err) {
+      this.logger.warn({ err }, 'Lease renewal failed; will retry');
+    }
+  }
+
+  /** Failover: claim sessions whose owner stopped renewing (a dead node), and resume them. */
+  private async adoptOrphans(): Promise<void> {
+    if (this.shuttingDown) return;
+    try {
+      for (const userId of await this.ownership.orphans()) {
+        if (this.actors.has(userId) || this.actors.size >= this.config.session.maxConcurrentUsers)
+          continue;
+        await this.get(userId).catch((err: unknown) => {
+          if (!(err instanceof NotOwnerError))
+            this.logger.warn({ err, userId }, 'Failover claim failed');
+        });
+      }
+    } catch (err) {
+      this.logger.debug({ err }, 'Orphan scan failed; will retry');
+    }
+  }
+
+  /** Stops a local actor that is no longer ours, without touching the session. */
+  private async drop(userId: string, why: string): Promise<void> {
+    const actor = this.actors.get(userId);
+    if (!actor) return;
+    this.logger.warn({ userId, why }, 'Session is owned elsewhere now; stopping the local actor');
+    this.actors.delete(userId);
+    await actor.stop();
+    this.refreshGauge();
+  }
+
   private async passivate(userId: string): Promise<void> {
     const actor = this.actors.get(userId);
     if (!actor) return;
     this.actors.delete(userId);
     await actor.stop();
+    await this.ownership.release([userId]).catch(() => undefined);
     this.refreshGauge();
   }
 

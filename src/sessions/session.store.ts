@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Not, Repository } from 'typeorm';
 import { SessionTransitionEntity, TransitionActor } from './entities/session-transition.entity';
 import { SessionEntity } from './entities/session.entity';
+import { FencedError } from '../cluster/not-owner.error';
 import type { TopState } from './machine/session.machine';
 
 export interface TransitionRecord {
@@ -37,12 +38,44 @@ export class SessionStore {
     return this.sessions.findOneByOrFail({ userId });
   }
 
-  /** Saves the row and, when the top-level state changed, its transition, atomically. */
+  /**
+   * Saves the row and, when the top-level state changed, its transition, atomically, but
+   * only while this node still owns the session with the epoch it claimed: a stale owner
+   * (its lease expired and another node claimed it) gets FencedError and writes nothing.
+   * `active` is the user's own flag (setActive) and the lease columns are the ownership
+   * service's, so neither is written here.
+   */
   async save(row: SessionEntity, transition?: TransitionRecord): Promise<void> {
     row.version += 1;
     row.updatedAt = new Date();
     await this.db.transaction(async (tx) => {
-      await tx.getRepository(SessionEntity).save(row);
+      const result = await tx
+        .getRepository(SessionEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          state: row.state,
+          substate: row.substate,
+          stateSince: row.stateSince,
+          inputStatus: row.inputStatus,
+          inputLastSeenAt: row.inputLastSeenAt,
+          graceEndsAt: row.graceEndsAt,
+          broadcastId: row.broadcastId,
+          endReason: row.endReason,
+          cleanupAttempts: row.cleanupAttempts,
+          nextCleanupAt: row.nextCleanupAt,
+          failedReason: row.failedReason,
+          lastReconciledAt: row.lastReconciledAt,
+          version: row.version,
+          updatedAt: row.updatedAt,
+        })
+        .where('user_id = :userId AND owner_node = :node AND owner_epoch = :epoch', {
+          userId: row.userId,
+          node: row.ownerNode,
+          epoch: row.ownerEpoch,
+        })
+        .execute();
+      if (!result.affected) throw new FencedError(row.userId);
       if (transition) {
         await tx.getRepository(SessionTransitionEntity).insert({
           userId: row.userId,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ChatModule } from '../chat/chat.module';
 import { PlatformsModule } from '../platforms/platforms.module';
+import { ChatController } from '../chat/chat.controller';
 import { IngestController } from '../streams/ingest.controller';
 import { StreamsModule } from '../streams/streams.module';
 import { SessionTransitionEntity } from './entities/session-transition.entity';
@@ -23,7 +24,7 @@ import { SessionsService } from './sessions.service';
     BroadcastsModule,
     ChatModule,
   ],
-  controllers: [SessionsController, IngestController],
+  controllers: [SessionsController, IngestController, ChatController],
   providers: [
     SessionStore,
     SessionRegistry,

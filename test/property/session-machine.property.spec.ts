@@ -186,6 +186,8 @@ async function recoveredActor(world: SessionWorld, r: RecoveryCase): Promise<Dri
     stateSince: new Date(0),
     active: true,
     ownerNode: 'old',
+    leaseExpiresAt: null,
+    ownerEpoch: '1',
     inputStatus: r.storedStatus,
     inputLastSeenAt: null,
     graceEndsAt:
@@ -221,6 +223,7 @@ async function recoveredActor(world: SessionWorld, r: RecoveryCase): Promise<Dri
     },
     {
       persist: async () => undefined,
+      fenced: () => undefined,
       transitioned: (_u, t) =>
         log.push({ from: t.from, to: t.to, reason: t.reason, byResume: resuming }),
       changed: () => undefined,

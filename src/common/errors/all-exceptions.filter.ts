@@ -1,15 +1,31 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { NotOwnerError } from '../../cluster/not-owner.error';
+import { forwardToOwner } from '../../cluster/forward-to-owner';
+import { ApiError } from './api-error';
 import { toErrorBody } from './error-body';
 
-/** The one place errors become responses: the contract's shape, with a stable `code`. */
+/**
+ * The one place errors become responses: the contract's shape, with a stable `code`.
+ * A request for a session another node owns is replayed on that node.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly nodeId: string) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof NotOwnerError) {
+      const req = host.switchToHttp().getRequest<Request>();
+      if (await forwardToOwner(req, res, exception.ownerUrl, this.nodeId)) return;
+      exception = ApiError.unavailable(
+        'OWNER_UNAVAILABLE',
+        `The node that runs this session (${exception.ownerNode}) did not answer; retry shortly`,
+      );
+    }
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception }, 'Unhandled error');

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'WEBHOOK_SIGNATURE_INVALID'
   | 'WEBHOOK_MALFORMED'
   | 'PROVIDER_UNAVAILABLE'
+  | 'OWNER_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ErrorBody {

@@ -13,6 +13,10 @@ export class SessionEntity {
   /** The user is signed in (POST /api/session) and wants a supervisor. */
   @Column('boolean', { default: false }) active!: boolean;
   @Column('text', { nullable: true }) ownerNode!: string | null;
+  /** Until when `ownerNode` holds the session; another node may claim it after that. */
+  @Column('timestamptz', { nullable: true }) leaseExpiresAt!: Date | null;
+  /** Bumped on every claim; a write carrying an older epoch is fenced off. */
+  @Column('bigint', { default: 0 }) ownerEpoch!: string;
   @Column('text', { nullable: true }) inputStatus!: string | null;
   @Column('timestamptz', { nullable: true }) inputLastSeenAt!: Date | null;
   @Column('timestamptz', { nullable: true }) graceEndsAt!: Date | null;

@@ -1,0 +1,113 @@
+import { ClientProcess } from '../lib/client-process';
+import { buildFleet } from '../lib/fleet';
+import { queryOne } from '../lib/postgres';
+import { startStack } from '../lib/stack';
+import type { Scenario } from './scenario';
+
+/**
+ * Cloudflare "live input connected/disconnected" notification → `transition` on the
+ * streamer's dashboard socket, timed in the client process (one clock for both ends).
+ */
+export const webhookLatency: Scenario = {
+  name: 'webhook-latency',
+  summary: 'input webhook → socket `transition` latency, p50/p95/p99',
+  async run(ctx) {
+    const n = ctx.sessions ?? (ctx.quick ? 500 : 10_000);
+    const socketsN = Math.min(n, ctx.quick ? 100 : 1_000);
+    const durationMs = ctx.quick ? 5_000 : 30_000;
+    const ratePerSec = ctx.quick ? 100 : 200;
+    const stack = await startStack({
+      pg: await ctx.pg(),
+      mode: ctx.mode,
+      sessions: n,
+      nodeArgs: ctx.serviceNodeArgs,
+    });
+    const client = new ClientProcess();
+    try {
+      const fleet = await buildFleet(stack, { offline: n, ready: 0, streaming: 0 }, ctx.log);
+      const watched = fleet.users.slice(0, socketsN);
+      const users = await Promise.all(
+        watched.map(async (userId) => ({ userId, token: await stack.api.token(userId) })),
+      );
+      const c = await client.request({ kind: 'connect', url: stack.service.baseUrl, users });
+      ctx.log(
+        `  ${c.connected} sockets connected in ${(c.ms / 1000).toFixed(1)} s (${c.failed} failed${c.firstError ? `: ${c.firstError}` : ''})`,
+      );
+      if (c.connected < socketsN)
+        throw new Error(`only ${c.connected}/${socketsN} sockets connected`);
+      const targets = watched.map((userId) => ({
+        userId,
+        inputId: fleet.inputOf.get(userId) ?? '',
+      }));
+      // Warm-up: JIT, connection pools, the first activation paths.
+      await client.request({
+        kind: 'webhook-latency',
+        url: stack.service.baseUrl,
+        secret: stack.webhookSecret ?? '',
+        fakeOrigin: stack.fake?.origin ?? '',
+        targets,
+        durationMs: 2_000,
+        ratePerSec,
+        timeoutMs: 10_000,
+      });
+      const commits = () =>
+        queryOne<{ n: string }>(
+          stack.databaseUrl,
+          'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+        ).then((x) => Number(x.n));
+      const commitsBefore = await commits();
+      const r = await client.request({
+        kind: 'webhook-latency',
+        url: stack.service.baseUrl,
+        secret: stack.webhookSecret ?? '',
+        fakeOrigin: stack.fake?.origin ?? '',
+        targets,
+        durationMs,
+        ratePerSec,
+        timeoutMs: 10_000,
+      });
+      const txPerWebhook = (await commits()) - commitsBefore;
+      ctx.log(
+        `  sent ${r.sent}, received ${r.received}, timeouts ${r.timeouts}, http errors ${r.httpErrors}`,
+      );
+      return {
+        params: { sessions: n, sockets: socketsN, ratePerSec, durationMs },
+        metrics: [
+          { key: 'p50_ms', label: 'webhook → transition p50', unit: 'ms', value: r.latencyMs.p50 },
+          { key: 'p95_ms', label: 'webhook → transition p95', unit: 'ms', value: r.latencyMs.p95 },
+          {
+            key: 'p99_ms',
+            label: 'webhook → transition p99',
+            unit: 'ms',
+            value: r.latencyMs.p99,
+            target: { op: '<=', value: 15 },
+          },
+          { key: 'max_ms', label: 'webhook → transition max', unit: 'ms', value: r.latencyMs.max },
+          {
+            key: 'lost',
+            label: 'transitions not seen within 10 s',
+            unit: 'count',
+            value: r.timeouts,
+            target: { op: '<=', value: 0 },
+          },
+          { key: 'samples', label: 'samples', unit: 'count', value: r.received },
+          {
+            key: 'achieved_rate',
+            label: 'webhooks per second achieved (one in flight per socket)',
+            unit: '/s',
+            value: r.sent / (durationMs / 1000),
+          },
+          {
+            key: 'db_tx_per_webhook',
+            label: 'PostgreSQL transactions per webhook (all sources)',
+            unit: 'tx',
+            value: txPerWebhook / Math.max(1, r.sent),
+          },
+        ],
+      };
+    } finally {
+      await client.close();
+      await stack.close();
+    }
+  },
+};

@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+/** TypeORM's postgres driver answers UPDATE … RETURNING with `[rows, affected]`. */
+function rowsOf<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r[0]) ? r[0] : r) as T[];
+}
+
+export type ClaimResult =
+  { owned: true; epoch: string } | { owned: false; ownerNode: string; ownerUrl: string | null };
+
+/**
+ * Who owns which session, coordinated through PostgreSQL leases: a node claims a session
+ * atomically when it is unowned, its own, or its lease has expired; it renews all its
+ * leases in one statement; the epoch bumped by each claim fences off a stale owner.
+ */
+@Injectable()
+export class OwnershipService {
+  private readonly logger = new Logger(OwnershipService.name);
+  readonly nodeId: string;
+  private readonly ttlSeconds: number;
+  private readonly url: string;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    this.nodeId = config.nodeId;
+    this.ttlSeconds = config.cluster.leaseTtlMs / 1000;
+    this.url = config.cluster.nodeUrl ?? `http://127.0.0.1:${config.http.port}`;
+  }
+
+  get leaseTtlMs(): number {
+    return this.ttlSeconds * 1000;
+  }
+
+  /** Announces this node (and its URL, for forwarded commands); called on every renewal too. */
+  async heartbeat(url = this.url): Promise<void> {
+    await this.db.query(
+      `INSERT INTO nodes (node_id, url, heartbeat_at) VALUES ($1, $2, now())
+       ON CONFLICT (node_id) DO UPDATE SET url = EXCLUDED.url, heartbeat_at = now()`,
+      [this.nodeId, url],
+    );
+  }
+
+  async claim(userId: string): Promise<ClaimResult> {
+    const rows: { owner_epoch: string }[] = await this.db
+      .query(
+        `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
+              lease_expires_at = now() + make_interval(secs => $3)
+        WHERE user_id = $1 AND (owner_node IS NULL OR owner_node = $2 OR lease_expires_at IS NULL OR lease_expires_at < now())
+        RETURNING owner_epoch`,
+        [userId, this.nodeId, this.ttlSeconds],
+      )
+      .then(rowsOf<{ owner_epoch: string }>);
+    if (rows.length > 0) return { owned: true, epoch: String(rows[0].owner_epoch) };
+    const owner: { owner_node: string; url: string | null }[] = await this.db.query(
+      `SELECT s.owner_node, n.url FROM sessions s LEFT JOIN nodes n ON n.node_id = s.owner_node WHERE s.user_id = $1`,
+      [userId],
+    );
+    return {
+      owned: false,
+      ownerNode: owner[0]?.owner_node ?? 'unknown',
+      ownerUrl: owner[0]?.url ?? null,
+    };
+  }
+
+  /** Renews every lease this node holds; returns the user ids it turned out to have lost. */
+  async renew(userIds: string[]): Promise<string[]> {
+    await this.heartbeat();
+    if (userIds.length === 0) return [];
+    const kept: { user_id: string }[] = await this.db
+      .query(
+        `UPDATE sessions SET lease_expires_at = now() + make_interval(secs => $3)
+        WHERE owner_node = $1 AND user_id = ANY($2::text[]) RETURNING user_id`,
+        [this.nodeId, userIds, this.ttlSeconds],
+      )
+      .then(rowsOf<{ user_id: string }>);
+    const keptSet = new Set(kept.map((k) => k.user_id));
+    return userIds.filter((u) => !keptSet.has(u));
+  }
+
+  async release(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.db.query(
+      `UPDATE sessions SET owner_node = NULL, lease_expires_at = NULL WHERE owner_node = $1 AND user_id = ANY($2::text[])`,
+      [this.nodeId, userIds],
+    );
+  }
+
+  async leaveCluster(): Promise<void> {
+    await this.db
+      .query('DELETE FROM nodes WHERE node_id = $1', [this.nodeId])
+      .catch((err: unknown) => {
+        this.logger.debug({ err }, 'Node record not removed');
+      });
+  }
+
+  /** Sessions that need an owner: unfinished or signed in, and unowned or with an expired lease. */
+  async orphans(limit = 500): Promise<string[]> {
+    const rows: { user_id: string }[] = await this.db.query(
+      `SELECT user_id FROM sessions
+        WHERE (state <> 'offline' OR active)
+          AND (owner_node IS NULL OR lease_expires_at IS NULL OR lease_expires_at < now())
+        ORDER BY random() LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.user_id);
+  }
+}

@@ -1,0 +1,82 @@
+import { DataSource } from 'typeorm';
+import { FencedError } from '../../src/cluster/not-owner.error';
+import { OwnershipService } from '../../src/cluster/ownership.service';
+import { loadConfig } from '../../src/config/app-config';
+import { SessionTransitionEntity } from '../../src/sessions/entities/session-transition.entity';
+import { SessionEntity } from '../../src/sessions/entities/session.entity';
+import { SessionStore } from '../../src/sessions/session.store';
+import { createTestDataSource } from '../helpers/database';
+
+describe('Ownership leases and fencing (real PostgreSQL)', () => {
+  let ds: DataSource;
+  let store: SessionStore;
+  const node = (id: string) =>
+    new OwnershipService({ ...loadConfig({ NODE_ID: id, LEASE_TTL: '1s' }) }, ds);
+
+  beforeAll(async () => {
+    ds = await createTestDataSource();
+    store = new SessionStore(
+      ds.getRepository(SessionEntity),
+      ds.getRepository(SessionTransitionEntity),
+      ds,
+    );
+  });
+  afterAll(() => ds.destroy());
+
+  it('gives a session to one node at a time, and fences the stale owner after a takeover', async () => {
+    const a = node('a');
+    const b = node('b');
+    await store.ensure('u1');
+    const claimA = await a.claim('u1');
+    expect(claimA).toEqual({ owned: true, epoch: '1' });
+    expect(await b.claim('u1')).toMatchObject({ owned: false, ownerNode: 'a' });
+
+    // A's lease runs out (A stopped renewing: it is dead or partitioned); B takes over.
+    await ds.query(
+      `UPDATE sessions SET lease_expires_at = now() - interval '1 second' WHERE user_id = 'u1'`,
+    );
+    expect(await a.renew([])).toEqual([]);
+    expect(await b.claim('u1')).toEqual({ owned: true, epoch: '2' });
+    expect(await a.renew(['u1'])).toEqual(['u1']); // A learns it lost the session
+
+    // A stale write from A is refused and leaves no trace, not even a transition.
+    const stale = (await store.find('u1'))!;
+    Object.assign(stale, { ownerNode: 'a', ownerEpoch: '1', state: 'streaming' });
+    await expect(
+      store.save(stale, {
+        from: 'offline',
+        to: 'streaming',
+        reason: 'x',
+        by: 'system',
+        at: new Date(),
+      }),
+    ).rejects.toBeInstanceOf(FencedError);
+    expect((await store.find('u1'))!.state).toBe('offline');
+    expect(await store.recentTransitions('u1')).toEqual([]);
+
+    // B's writes go through.
+    const fresh = (await store.find('u1'))!;
+    Object.assign(fresh, { ownerNode: 'b', ownerEpoch: '2', state: 'ready' });
+    await store.save(fresh, {
+      from: 'offline',
+      to: 'ready',
+      reason: 'input-connected',
+      by: 'system',
+      at: new Date(),
+    });
+    expect((await store.find('u1'))!.state).toBe('ready');
+  });
+
+  it('lists unfinished sessions without a live owner as orphans, and releases cleanly', async () => {
+    const a = node('a');
+    await store.ensure('u2');
+    await ds.query(
+      `UPDATE sessions SET state = 'streaming', state_since = now() WHERE user_id = 'u2'`,
+    );
+    expect(await a.orphans()).toContain('u2');
+    await a.claim('u2');
+    expect(await a.orphans()).not.toContain('u2');
+    await a.release(['u2']);
+    expect(await a.orphans()).toContain('u2');
+  });
+});
