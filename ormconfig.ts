@@ -23,7 +23,11 @@ export const ENTITIES = [
   ChatEventEntity,
   AuditEntryEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764590000000, SocketIoAttachments1764600000000, OwnershipLeases1764610000000];
+export const MIGRATIONS = [
+  InitialSchema1764590000000,
+  SocketIoAttachments1764600000000,
+  OwnershipLeases1764610000000,
+];
 
 /**
  * The one DataSource definition, shared by the application, the tests and the TypeORM

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type {
   PlatformChatPort,
   PlatformMonitorHandle,
@@ -24,7 +24,6 @@ export interface MonitorHooks {
  */
 @Injectable()
 export class ChatMonitorsService {
-  private readonly logger = new Logger(ChatMonitorsService.name);
   private readonly ports = new Map<Platform, PlatformChatPort>();
   private readonly handles = new Map<string, PlatformMonitorHandle>();
 
@@ -59,14 +58,7 @@ export class ChatMonitorsService {
         refreshToken: creds.refreshToken ?? undefined,
       },
       {
-        events: (batch) => {
-          void this.chat.ingest(args.userId, args.broadcastId, batch).catch((err: unknown) => {
-            this.logger.error(
-              { err, userId: args.userId, platform: args.platform, n: batch.length },
-              'Chat batch not stored',
-            );
-          });
-        },
+        events: (batch) => this.chat.enqueue(args.userId, args.broadcastId, batch),
         state: (state, detail) => {
           hooks.state(state);
           if (state === 'failed') fail(new Error(detail ?? `${args.platform} chat failed`));

@@ -14,11 +14,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Set by the session registry; read only when /metrics is scraped. */
+  sessionCounts?: () => Record<string, number>;
+
   readonly sessions = new Gauge({
     name: 'sessions_active',
     help: 'Supervised session actors on this node, by state',
     labelNames: ['state'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [state, n] of Object.entries(this.sessionCounts?.() ?? {}))
+        this.sessions.set({ state }, n);
+    },
   });
 
   readonly transitions = new Counter({

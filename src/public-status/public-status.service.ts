@@ -45,7 +45,9 @@ export class PublicStatusService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe = this.events.on('session.changed', ({ userId }) => {
       this.streams.delete(userId); // the ingest may have been rotated or re-provisioned
-      void this.refresh(userId).catch(() => undefined);
+      // Only streams someone has asked about (a page or a /public subscriber) are kept
+      // fresh: the others are computed on their first request.
+      if (this.cache.has(userId)) void this.refresh(userId).catch(() => undefined);
     });
   }
 

@@ -51,8 +51,12 @@ export class InputObserver {
     const cf = this.config.cloudflare;
     const base =
       args.phase === 'changing' || args.state === 'ready' ? cf.pollFastMs : cf.pollSlowMs;
-    const floor =
-      (Math.max(1, args.sessions) * cf.budgetWindowMs) / (cf.budgetRequests * POLL_SHARE);
-    return Math.max(base, Math.ceil(floor));
+    return Math.max(base, this.budgetFloorMs(args.sessions, POLL_SHARE));
+  }
+
+  /** The shortest per-session interval that keeps `sessions` callers within `share` of the budget. */
+  budgetFloorMs(sessions: number, share: number): number {
+    const cf = this.config.cloudflare;
+    return Math.ceil((Math.max(1, sessions) * cf.budgetWindowMs) / (cf.budgetRequests * share));
   }
 }

@@ -190,30 +190,33 @@ export class SessionActor {
   }
 
   private drain(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0) {
-          const next = this.pending[0];
-          await this.hooks.persist(next.row, next.transition);
-          this.pending.shift();
-        }
-      } catch (err) {
-        if (err instanceof FencedError) {
-          this.pending.length = 0;
-          this.hooks.fenced(this.userId);
-          return;
-        }
-        this.logger.warn(
-          { err, userId: this.userId, queued: this.pending.length },
-          'Session write failed; will retry',
-        );
-        clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => void this.drain(), 1000);
-        this.retryTimer.unref();
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    // Cleared in a `.finally` attached after the assignment: a run with nothing queued
+    // settles synchronously, and clearing inside it would leave a stale promise behind
+    // that no later write ever gets past.
+    this.flushing ??= this.writeQueued().finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const next = this.pending[0];
+        await this.hooks.persist(next.row, next.transition);
+        this.pending.shift();
+      }
+    } catch (err) {
+      if (err instanceof FencedError) {
+        this.pending.length = 0;
+        this.hooks.fenced(this.userId);
+        return;
+      }
+      this.logger.warn(
+        { err, userId: this.userId, queued: this.pending.length },
+        'Session write failed; will retry',
+      );
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.drain(), 1000);
+      this.retryTimer.unref();
+    }
   }
 }

@@ -25,6 +25,7 @@ import { SessionActor } from './session-actor';
 import { SessionStore } from './session.store';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { OwnershipService } from '../cluster/ownership.service';
+import { ProviderHealthIndicator } from '../health/provider-health.indicator';
 import { RestartIntensity } from './supervision/restart-intensity';
 
 /**
@@ -56,9 +57,11 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
     private readonly ownership: OwnershipService,
+    private readonly health: ProviderHealthIndicator,
     @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
   ) {
     const s = config.session;
+    metrics.sessionCounts = () => this.countByState();
     this.machine = createSessionMachine({
       now: () => Date.now(),
       graceMs: s.disconnectGraceMs,
@@ -94,21 +97,10 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ownership.heartbeat();
-    const rows = await this.store.listToRecover();
-    if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
-    // Bounded parallelism: fast recovery without a thundering herd on the provider.
-    const queue = [...rows];
-    await Promise.all(
-      Array.from({ length: Math.min(16, queue.length) }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
-          await this.spawn(row).catch((err: unknown) => {
-            // Owned by another live node: it is that node's to run.
-            if (!(err instanceof NotOwnerError))
-              this.logger.error({ err, userId: row!.userId }, 'Recovery failed');
-          });
-        }
-      }),
-    );
+    // Recovery runs in the background: the node answers /health/live at once, and
+    // /health/ready says "recovering" until every session is back.
+    this.health.register({ name: 'sessions', problem: () => this.recoveryProblem });
+    void this.recover();
     this.sweeper = setInterval(
       () => void this.passivateIdle(),
       Math.min(30_000, this.config.session.idleTimeoutMs),
@@ -119,6 +111,38 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     this.leaseTimer.unref();
     this.failoverTimer = setInterval(() => void this.adoptOrphans(), Math.max(200, ttl / 2));
     this.failoverTimer.unref();
+  }
+
+  private recoveryProblem: string | undefined = 'recovering sessions';
+
+  private async recover(): Promise<void> {
+    const rows = await this.store.listToRecover().catch((err: unknown) => {
+      this.logger.error(
+        { err },
+        'Could not list sessions to recover; the failover scan will pick them up',
+      );
+      return [];
+    });
+    if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
+    let done = 0;
+    // Bounded parallelism: fast recovery without a thundering herd on the provider.
+    const queue = [...rows];
+    await Promise.all(
+      Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          const stored = row;
+          await this.activateOnce(stored.userId, () => this.spawn(stored)).catch((err: unknown) => {
+            // Owned by another live node: it is that node's to run.
+            if (!(err instanceof NotOwnerError))
+              this.logger.error({ err, userId: stored.userId }, 'Recovery failed');
+          });
+          done += 1;
+          this.recoveryProblem = `recovering sessions (${done}/${rows.length})`;
+        }
+      }),
+    );
+    this.recoveryProblem = undefined;
+    if (rows.length > 0) this.logger.log(`Recovered ${rows.length} session(s)`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -170,12 +194,19 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       existing.lastActivityAt = Date.now();
       return existing;
     }
-    const pending = this.activating.get(userId);
-    if (pending) return pending;
-    const work = (async () => {
+    return this.activateOnce(userId, async () => {
       await this.makeRoom();
       return this.spawn(await this.store.ensure(userId));
-    })().finally(() => this.activating.delete(userId));
+    });
+  }
+
+  /** Concurrent activations of one user (API, webhook, recovery) share one spawn. */
+  private activateOnce(userId: string, spawn: () => Promise<SessionActor>): Promise<SessionActor> {
+    const existing = this.actors.get(userId);
+    if (existing) return Promise.resolve(existing);
+    const pending = this.activating.get(userId);
+    if (pending) return pending;
+    const work = spawn().finally(() => this.activating.delete(userId));
     this.activating.set(userId, work);
     return work;
   }
@@ -252,7 +283,6 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
         .removeStrays(row.userId)
         .catch((err: unknown) => this.logger.warn({ err }, 'Stray output removal failed'));
     }
-    this.refreshGauge();
     return actor;
   }
 
@@ -299,7 +329,10 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     signal: AbortSignal,
   ): Promise<void> {
     while (!signal.aborted) {
-      await abortableDelay(this.config.session.reconcileIntervalMs, signal);
+      // Verifying lists the input's outputs: it may use a quarter of the account budget
+      // (polling has half), so the interval stretches with the number of sessions.
+      const floor = this.observer.budgetFloorMs(this.actors.size, 0.25);
+      await abortableDelay(Math.max(this.config.session.reconcileIntervalMs, floor), signal);
       if (signal.aborted) return;
       await this.outputs.verify(userId, broadcastId);
     }
@@ -339,7 +372,6 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     this.logger.warn({ userId, why }, 'Session is owned elsewhere now; stopping the local actor');
     this.actors.delete(userId);
     await actor.stop();
-    this.refreshGauge();
   }
 
   private async passivate(userId: string): Promise<void> {
@@ -348,7 +380,6 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     this.actors.delete(userId);
     await actor.stop();
     await this.ownership.release([userId]).catch(() => undefined);
-    this.refreshGauge();
   }
 
   private async passivateIdle(): Promise<void> {
@@ -395,10 +426,11 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     if (notify) this.events.emit('session.changed', { userId });
   }
 
-  private refreshGauge(): void {
+  /** For the sessions_active gauge, computed at scrape time (never on the hot path). */
+  private countByState(): Record<TopState, number> {
     const counts: Record<TopState, number> = { offline: 0, ready: 0, streaming: 0, ending: 0 };
     for (const a of this.actors.values()) counts[a.state] += 1;
-    for (const [state, n] of Object.entries(counts)) this.metrics.sessions.set({ state }, n);
+    return counts;
   }
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../helpers/free-port';
+import { waitFor } from '../helpers/wait-for';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -69,8 +70,13 @@ describe('start-up with no DATABASE_URL (embedded PostgreSQL)', () => {
     };
 
     const first = await boot();
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
-    expect(ready.status).toBe(200);
+    // Sessions are recovered in the background; readiness waits for that.
+    const live = await fetch(`http://127.0.0.1:${port}/health/live`);
+    expect(live.status).toBe(200);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+      'readiness',
+    );
     expect(first.output()).toContain('Initialising embedded PostgreSQL');
     expect(first.output()).toContain('/docs');
     expect(first.output()).toContain('npm run token');

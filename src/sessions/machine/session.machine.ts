@@ -138,18 +138,25 @@ export function createSessionMachine(deps: SessionDeps) {
             wake = done;
             signal.addEventListener('abort', done, { once: true });
           });
+        let lastPollAt = deps.now();
         const loop = async (signal: AbortSignal) => {
           while (!signal.aborted) {
             const phase = deps.now() - lastChangeAt < 60_000 ? 'changing' : 'stable';
             const delay = deps.pollDelayMs({ phase, state });
-            if (delay === null) {
-              await wait(3_600_000, signal); // no polling now; woken by the next state change
+            // A wake (state change) only re-plans: it never polls sooner than the policy allows.
+            const dueIn = delay === null ? 3_600_000 : lastPollAt + delay - deps.now();
+            if (dueIn > 0) {
+              await wait(dueIn, signal);
               continue;
             }
-            await wait(delay, signal);
-            if (signal.aborted) return;
-            const observation = await deps.pollInput(input.userId);
-            if (!signal.aborted) sendBack({ type: 'INPUT', observation });
+            lastPollAt = deps.now();
+            try {
+              const observation = await deps.pollInput(input.userId);
+              if (!signal.aborted) sendBack({ type: 'INPUT', observation });
+            } catch (err) {
+              // Budget refused, rate-limited or provider down: skip this poll, keep the state.
+              if (!(err as { transient?: boolean }).transient) throw err;
+            }
           }
         };
         const sup = new Supervisor(

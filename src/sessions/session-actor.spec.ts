@@ -1,0 +1,68 @@
+import { createSessionMachine, SessionDeps } from './machine/session.machine';
+import { SessionActor } from './session-actor';
+import type { SessionEntity } from './entities/session.entity';
+import type { TransitionRecord } from './session.store';
+
+const never = () => new Promise<void>(() => undefined);
+
+function deps(): SessionDeps {
+  return {
+    now: () => Date.now(),
+    graceMs: 60_000,
+    cleanupRetryBaseMs: 1000,
+    cleanupRetryMaxMs: 1000,
+    supervisor: { maxRestarts: 3, windowMs: 5000, backoffMs: 10 },
+    startOutputs: async () => ({ active: [], failed: [] }),
+    cleanup: async () => undefined,
+    pollInput: async () => ({ status: null, at: new Date().toISOString(), source: 'cloudflare' }),
+    pollDelayMs: () => null,
+    runOutputManager: never,
+    runPlatformMonitor: never,
+    childStatus: () => undefined,
+    platformFailed: () => undefined,
+  };
+}
+
+const row = (): SessionEntity =>
+  ({
+    userId: 'u1',
+    state: 'offline',
+    substate: null,
+    stateSince: new Date(0),
+    active: true,
+    ownerNode: 'n',
+    ownerEpoch: '1',
+    version: 0,
+  }) as SessionEntity;
+
+describe(SessionActor.name, () => {
+  it('keeps writing after a drain that found nothing to write (a stale in-flight flag once blocked every later write)', async () => {
+    const written: string[] = [];
+    const actor = new SessionActor(
+      'u1',
+      row(),
+      createSessionMachine(deps()),
+      { userId: 'u1' },
+      {
+        persist: async (r: SessionEntity, t?: TransitionRecord) =>
+          void written.push(`${r.state}${t ? `:${t.from}->${t.to}` : ''}`),
+        fenced: () => undefined,
+        transitioned: () => undefined,
+        changed: () => undefined,
+        escalate: () => undefined,
+        inputMissing: () => undefined,
+      },
+      'n',
+    );
+    await (actor as unknown as { drain(): Promise<void> }).drain(); // nothing queued yet
+    actor.start();
+    actor.send({
+      type: 'INPUT',
+      observation: { status: 'connected', at: new Date().toISOString(), source: 'cloudflare' },
+    });
+    await actor.flush(2000);
+    expect(written).toContain('ready:offline->ready');
+    expect(actor.unsavedWrites).toBe(0);
+    await actor.stop();
+  });
+});

@@ -1,0 +1,68 @@
+import { DataSource } from 'typeorm';
+import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
+import { ChatEventEntity } from '../../src/chat/entities/chat-event.entity';
+import { ChatService } from '../../src/chat/chat.service';
+import { EventBus } from '../../src/events/event-bus';
+import { createTestDataSource } from '../helpers/database';
+import { waitFor } from '../helpers/wait-for';
+
+const event = (
+  i: number,
+  platform: NormalizedChatEvent['platform'] = 'twitch',
+): NormalizedChatEvent => ({
+  platform,
+  type: 'message',
+  author: { id: `v${i % 50}`, name: `viewer${i % 50}`, badges: [] },
+  text: `message ${i}`,
+  platformMessageId: `m-${i}`,
+  at: new Date(1_800_000_000_000 + i).toISOString(),
+});
+
+describe('Chat ingest under a burst (real PostgreSQL)', () => {
+  let ds: DataSource;
+  let chat: ChatService;
+  let bus: EventBus;
+
+  beforeAll(async () => {
+    ds = await createTestDataSource();
+    bus = new EventBus();
+    chat = new ChatService(ds.getRepository(ChatEventEntity), ds, bus);
+  });
+  afterAll(() => ds.destroy());
+
+  it('stores 10,000 events from many sessions exactly once, even when re-delivered, and broadcasts each once', async () => {
+    const broadcast: Record<string, number> = {};
+    bus.on(
+      'chat.events',
+      ({ userId, events }) => (broadcast[userId] = (broadcast[userId] ?? 0) + events.length),
+    );
+    const users = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
+    for (let i = 0; i < 10_000; i++) chat.enqueue(users[i % users.length], null, [event(i)]);
+    // The same messages again (a reconnecting monitor re-reading): nothing new.
+    for (let i = 0; i < 2_000; i++) chat.enqueue(users[i % users.length], null, [event(i)]);
+    await waitFor(
+      async () => chat.pending === 0 && (await chat.flush(), chat.pending === 0),
+      'the queue to drain',
+      30_000,
+    );
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM chat_events WHERE user_id LIKE 'burst-%'`,
+    );
+    expect(n).toBe(10_000);
+    expect(Object.values(broadcast).reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(broadcast['burst-0']).toBe(500);
+  });
+
+  it('keeps what the database refused and stores it once the database is back', async () => {
+    await ds.query(`ALTER TABLE chat_events RENAME TO chat_events_away`);
+    chat.enqueue('outage', null, [event(1, 'kick'), event(2, 'kick')]);
+    await chat.flush();
+    expect(chat.pending).toBe(2);
+    await ds.query(`ALTER TABLE chat_events_away RENAME TO chat_events`);
+    await waitFor(async () => (await chat.flush(), chat.pending === 0), 'the retry', 10_000);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM chat_events WHERE user_id = 'outage'`,
+    );
+    expect(n).toBe(2);
+  });
+});
