@@ -101,6 +101,38 @@ export class ChatMonitorsService {
     return results;
   }
 
+  /** Sets the stream title on the platforms that support it (Twitch, YouTube); best effort. */
+  async setTitle(
+    userId: string,
+    platforms: Platform[],
+    title: string,
+  ): Promise<Partial<Record<Platform, string>>> {
+    const problems: Partial<Record<Platform, string>> = {};
+    await Promise.all(
+      platforms.map(async (platform) => {
+        const port = this.ports.get(platform);
+        const creds = await this.platforms.credentials(userId, platform);
+        if (!port?.setTitle || !creds?.channel || !creds.accessToken) return;
+        await port
+          .setTitle(
+            {
+              userId,
+              platform,
+              channel: creds.channel,
+              accessToken: creds.accessToken,
+              refreshToken: creds.refreshToken ?? undefined,
+            },
+            title,
+          )
+          .catch(
+            (err: unknown) =>
+              (problems[platform] = err instanceof Error ? err.message : String(err)),
+          );
+      }),
+    );
+    return problems;
+  }
+
   running(userId: string): Platform[] {
     return [...this.handles.keys()]
       .filter((k) => k.startsWith(`${userId}:`))

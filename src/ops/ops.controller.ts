@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { AllowedOriginsDto } from './dto/allowed-origins.dto';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators';
@@ -91,6 +92,33 @@ export class OpsController {
   ) {
     return this.audit.record(me, 'session.sync-recording', userId, {}, () =>
       this.recordings.syncLatest(userId),
+    );
+  }
+
+  @Post('sessions/:userId/fix-playback')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Re-read the newest recording's playback URLs from Cloudflare and store them",
+  })
+  fixPlayback(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+  ) {
+    return this.audit.record(me, 'session.fix-playback', userId, {}, () =>
+      this.recordings.fixPlayback(userId),
+    );
+  }
+
+  @Post('sessions/:userId/allowed-origins')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Set the origins allowed to play the input's recordings (fix CORS)" })
+  allowedOrigins(
+    @CurrentUser() me: Principal,
+    @Param('userId', { transform: parseUserId }) userId: string,
+    @Body() dto: AllowedOriginsDto,
+  ) {
+    return this.audit.record(me, 'session.allowed-origins', userId, { origins: dto.origins }, () =>
+      this.recordings.setAllowedOrigins(userId, dto.origins),
     );
   }
 

@@ -66,6 +66,41 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     return { linked: false };
   }
 
+  /**
+   * Seed 003's "fix playback URL": take the playback URLs of the newest ready recording
+   * straight from Cloudflare and write them on its broadcast and on the public status.
+   */
+  async fixPlayback(userId: string): Promise<{ fixed: boolean; videoId?: string; hls?: string }> {
+    const stream = await this.streams.findOneBy({ userId });
+    if (!stream?.providerInputId)
+      throw ApiError.notFound('INGEST_NOT_PROVISIONED', `User ${userId} has no live input`);
+    const video = (await this.cloudflare.listVideos(stream.providerInputId)).find(
+      (v) => v.readyToStream,
+    );
+    if (!video) return { fixed: false };
+    const playback = { hls: video.playback?.hls, dash: video.playback?.dash };
+    await this.streams.update({ userId }, { playback });
+    await this.broadcasts.update(
+      { recordingVideoId: video.uid },
+      { recording: { ...playback, thumbnail: video.thumbnail } },
+    );
+    return { fixed: true, videoId: video.uid, hls: playback.hls };
+  }
+
+  /** Seed 003's "fix CORS": the origins allowed to play the input's recordings. */
+  async setAllowedOrigins(
+    userId: string,
+    origins: string[],
+  ): Promise<{ allowedOrigins: string[] }> {
+    const stream = await this.streams.findOneBy({ userId });
+    if (!stream?.providerInputId)
+      throw ApiError.notFound('INGEST_NOT_PROVISIONED', `User ${userId} has no live input`);
+    await this.cloudflare.updateLiveInput(stream.providerInputId, {
+      recording: { allowedOrigins: origins },
+    });
+    return { allowedOrigins: origins };
+  }
+
   private async link(userId: string, video: StreamVideo): Promise<boolean> {
     const already = await this.broadcasts.findOneBy({ recordingVideoId: video.uid });
     if (already) return true;

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { ChatMonitorsService } from '../chat/chat-monitors.service';
 import { randomUUID } from 'node:crypto';
 import { OutputsService } from '../broadcasts/outputs.service';
 import { ApiError } from '../common/errors/api-error';
@@ -20,7 +21,10 @@ export class SessionsService {
     private readonly views: SessionViewService,
     private readonly platforms: PlatformsService,
     private readonly outputs: OutputsService,
+    private readonly chat: ChatMonitorsService,
   ) {}
+
+  private readonly logger = new Logger(SessionsService.name);
 
   async activate(userId: string): Promise<SessionView> {
     const actor = await this.registry.activate(userId);
@@ -91,6 +95,12 @@ export class SessionsService {
       title: args.title ?? '',
       by,
     });
+    if (args.title) {
+      void this.chat.setTitle(userId, chosen, args.title).then((problems) => {
+        if (Object.keys(problems).length > 0)
+          this.logger.warn({ userId, problems }, 'Stream title not set everywhere');
+      });
+    }
     return this.views.build(actor.record, actor);
   }
 

@@ -97,6 +97,12 @@ describe('Unified chat while streaming to all four platforms (real client librar
       20_000,
     );
 
+    // The title went to Twitch (Helix PATCH /channels) on Start.
+    await waitFor(
+      () => fakes.twitch.titleUpdates.some((u) => u.title === 'Four ways'),
+      'the Twitch title',
+    );
+
     // One viewer message per platform, each through its own protocol.
     fakes.twitch.sendRaw(
       fakes.twitch.privmsgLine('streamer', { login: 'viewer_tw', id: '501' }, 'hi from twitch'),

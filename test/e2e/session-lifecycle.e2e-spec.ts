@@ -84,6 +84,40 @@ describe('Session lifecycle against the Cloudflare fake, through the HTTP API', 
     expect(after.state).toBe('ready'); // the encoder is still connected
     expect(fake.outputsOf(inputId)).toEqual([]);
 
+    // The recording arrives through the signed Stream video webhook and is linked.
+    const { delivery } = await fake.finishRecording(inputId);
+    expect(delivery?.status).toBe(202);
+    const withRecording = await waitFor(async () => {
+      const b = (await alice.get('/api/broadcasts').expect(200)).body;
+      return b[0]?.recording?.hls && b;
+    }, 'the recording linked');
+    expect(withRecording[0].recording.hls).toMatch(/^https:\/\/.+\.m3u8$/);
+
+    // Seed 003's repair tools, as audited ops actions.
+    const ops = await t.token('ops-repair', 'ops');
+    const opsPost = (path: string, body: object = {}) =>
+      t.http().post(path).set('Authorization', `Bearer ${ops}`).send(body);
+    expect((await opsPost('/api/ops/sessions/alice/fix-playback').expect(200)).body).toMatchObject({
+      fixed: true,
+    });
+    await opsPost('/api/ops/sessions/alice/allowed-origins', { origins: ['example.com'] }).expect(
+      200,
+    );
+    expect(fake.state.inputs.get(inputId)!.recording.allowedOrigins).toEqual(['example.com']);
+    await opsPost('/api/ops/sessions/alice/allowed-origins', { origins: ['not a host'] }).expect(
+      400,
+    );
+    const audit = (
+      await t
+        .http()
+        .get('/api/ops/audit?userId=alice')
+        .set('Authorization', `Bearer ${ops}`)
+        .expect(200)
+    ).body;
+    expect(
+      audit.map((a: { action: string; outcome: string }) => `${a.action}:${a.outcome}`),
+    ).toEqual(expect.arrayContaining(['session.fix-playback:ok', 'session.allowed-origins:ok']));
+
     const broadcasts = (await alice.get('/api/broadcasts').expect(200)).body;
     expect(broadcasts).toHaveLength(1);
     expect(broadcasts[0]).toMatchObject({
