@@ -25,6 +25,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
-  testTimeout: 30000,
+  // Generous: on a loaded 2-core CI machine an app with its fakes can take a while to boot.
+  testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -7,6 +7,7 @@ import { ChatEventEntity } from './src/chat/entities/chat-event.entity';
 import { InitialSchema1764590000000 } from './src/database/migrations/1764590000000-initial-schema';
 import { SocketIoAttachments1764600000000 } from './src/database/migrations/1764600000000-socket-io-attachments';
 import { OwnershipLeases1764610000000 } from './src/database/migrations/1764610000000-ownership-leases';
+import { DropNextCleanupAt1764620000000 } from './src/database/migrations/1764620000000-drop-next-cleanup-at';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
 import { PlatformConnectionEntity } from './src/platforms/entities/platform-connection.entity';
 import { SessionTransitionEntity } from './src/sessions/entities/session-transition.entity';
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   InitialSchema1764590000000,
   SocketIoAttachments1764600000000,
   OwnershipLeases1764610000000,
+  DropNextCleanupAt1764620000000,
 ];
 
 /**

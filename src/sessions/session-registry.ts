@@ -100,7 +100,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     // Recovery runs in the background: the node answers /health/live at once, and
     // /health/ready says "recovering" until every session is back.
     this.health.register({ name: 'sessions', problem: () => this.recoveryProblem });
-    void this.recover();
+    void this.recover(); // stops spawning once shutdown has begun
     this.sweeper = setInterval(
       () => void this.passivateIdle(),
       Math.min(30_000, this.config.session.idleTimeoutMs),
@@ -129,7 +129,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     const queue = [...rows];
     await Promise.all(
       Array.from({ length: Math.min(16, queue.length) }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
+        for (let row = queue.shift(); row && !this.shuttingDown; row = queue.shift()) {
           const stored = row;
           await this.activateOnce(stored.userId, () => this.spawn(stored)).catch((err: unknown) => {
             // Owned by another live node: it is that node's to run.
@@ -226,9 +226,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       this.actors.delete(userId);
       await actor.stop();
     }
-    const row = await this.store.ensure(userId);
-    row.failedReason = null;
-    return this.spawn(row);
+    await this.store.clearFailure(userId);
+    return this.spawn(await this.store.ensure(userId));
   }
 
   count(): number {
@@ -242,8 +241,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     const row = (await this.store.find(stored.userId)) ?? stored;
     row.ownerNode = this.ownership.nodeId;
     row.ownerEpoch = claim.epoch;
-    if (stored.failedReason === null) row.failedReason = null;
     const plan = await this.reconciler.plan(row);
+    if (plan.providerKnown) row.lastReconciledAt = new Date();
     const broadcast = row.broadcastId
       ? await this.broadcasts.findOneBy({ id: row.broadcastId })
       : null;

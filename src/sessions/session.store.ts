@@ -63,7 +63,6 @@ export class SessionStore {
           broadcastId: row.broadcastId,
           endReason: row.endReason,
           cleanupAttempts: row.cleanupAttempts,
-          nextCleanupAt: row.nextCleanupAt,
           failedReason: row.failedReason,
           lastReconciledAt: row.lastReconciledAt,
           version: row.version,
@@ -88,6 +87,11 @@ export class SessionStore {
         });
       }
     });
+  }
+
+  /** Ops restart: the session gets a fresh chance (the next escalations start from zero). */
+  async clearFailure(userId: string): Promise<void> {
+    await this.sessions.update({ userId }, { failedReason: null });
   }
 
   async setActive(userId: string, active: boolean): Promise<void> {

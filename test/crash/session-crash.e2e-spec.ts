@@ -8,7 +8,7 @@ import { createTestDatabase } from '../helpers/database';
 import { freePort } from '../helpers/free-port';
 import { cloudflareEnv, TEST_JWT_SECRET } from '../helpers/test-app';
 import { CrashStreamer } from './crash-streamer';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../helpers/seeded-random';
 import { ServiceProcess, killAllServices } from './service-process';
 import { SessionApi } from './session-api';
 

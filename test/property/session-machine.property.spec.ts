@@ -195,7 +195,6 @@ async function recoveredActor(world: SessionWorld, r: RecoveryCase): Promise<Dri
     broadcastId: holdsBroadcast ? '00000000-0000-4000-8000-00000000000b' : null,
     endReason: r.stored.state === 'ending' ? 'stop' : null,
     cleanupAttempts: r.stored.state === 'ending' ? r.cleanupAttempts : 0,
-    nextCleanupAt: null,
     failedReason: null,
     lastReconciledAt: null,
     version: 1,

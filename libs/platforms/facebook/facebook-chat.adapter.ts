@@ -1,10 +1,4 @@
-import { resolveMonitorOptions, type ResolvedMonitorOptions } from '../common/monitor-options';
-import type {
-  PlatformAccount,
-  PlatformChatPort,
-  PlatformMonitorHandle,
-  PlatformMonitorSink,
-} from '../platform-chat.port';
+import { MonitorAdapter } from '../common/monitor-adapter';
 import {
   resolveFacebookOptions,
   type FacebookChatOptions,
@@ -17,19 +11,13 @@ import { FacebookMonitor } from './facebook-monitor';
  * `account.accessToken` a Page access token; `account.extra.liveVideoId` skips the
  * current-live-video lookup.
  */
-export class FacebookChatAdapter implements PlatformChatPort {
+export class FacebookChatAdapter extends MonitorAdapter<
+  FacebookChatOptions,
+  ResolvedFacebookOptions
+> {
   readonly platform = 'facebook' as const;
-  private readonly options: ResolvedFacebookOptions;
-  private readonly common: ResolvedMonitorOptions;
 
   constructor(options: FacebookChatOptions = {}) {
-    this.options = resolveFacebookOptions(options);
-    this.common = resolveMonitorOptions(options);
-  }
-
-  async start(account: PlatformAccount, sink: PlatformMonitorSink): Promise<PlatformMonitorHandle> {
-    const monitor = new FacebookMonitor(account, sink, this.options, this.common);
-    await monitor.start();
-    return monitor;
+    super(options, resolveFacebookOptions, FacebookMonitor);
   }
 }

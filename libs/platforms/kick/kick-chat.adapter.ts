@@ -1,10 +1,4 @@
-import { resolveMonitorOptions, type ResolvedMonitorOptions } from '../common/monitor-options';
-import type {
-  PlatformAccount,
-  PlatformChatPort,
-  PlatformMonitorHandle,
-  PlatformMonitorSink,
-} from '../platform-chat.port';
+import { MonitorAdapter } from '../common/monitor-adapter';
 import {
   resolveKickOptions,
   type KickChatOptions,
@@ -17,19 +11,10 @@ import { KickMonitor } from './kick-monitor';
  * official public API. `account.channel` is the channel slug; `account.extra.chatroomId`
  * skips the chatroom lookup and `account.extra.broadcasterUserId` the channel lookup on send.
  */
-export class KickChatAdapter implements PlatformChatPort {
+export class KickChatAdapter extends MonitorAdapter<KickChatOptions, ResolvedKickOptions> {
   readonly platform = 'kick' as const;
-  private readonly options: ResolvedKickOptions;
-  private readonly common: ResolvedMonitorOptions;
 
   constructor(options: KickChatOptions = {}) {
-    this.options = resolveKickOptions(options);
-    this.common = resolveMonitorOptions(options);
-  }
-
-  async start(account: PlatformAccount, sink: PlatformMonitorSink): Promise<PlatformMonitorHandle> {
-    const monitor = new KickMonitor(account, sink, this.options, this.common);
-    await monitor.start();
-    return monitor;
+    super(options, resolveKickOptions, KickMonitor);
   }
 }

@@ -1,10 +1,5 @@
-import { resolveMonitorOptions, type ResolvedMonitorOptions } from '../common/monitor-options';
-import type {
-  PlatformAccount,
-  PlatformChatPort,
-  PlatformMonitorHandle,
-  PlatformMonitorSink,
-} from '../platform-chat.port';
+import { MonitorAdapter } from '../common/monitor-adapter';
+import type { PlatformAccount } from '../platform-chat.port';
 import {
   resolveTwitchOptions,
   type ResolvedTwitchOptions,
@@ -17,20 +12,11 @@ import { TwitchMonitor } from './twitch-monitor';
  * Twitch chat over tmi.js (IRC over WebSocket), viewers and title over Helix.
  * `account.channel` is the Twitch login; `account.extra.broadcasterId` skips a user lookup.
  */
-export class TwitchChatAdapter implements PlatformChatPort {
+export class TwitchChatAdapter extends MonitorAdapter<TwitchChatOptions, ResolvedTwitchOptions> {
   readonly platform = 'twitch' as const;
-  private readonly options: ResolvedTwitchOptions;
-  private readonly common: ResolvedMonitorOptions;
 
   constructor(options: TwitchChatOptions = {}) {
-    this.options = resolveTwitchOptions(options);
-    this.common = resolveMonitorOptions(options);
-  }
-
-  async start(account: PlatformAccount, sink: PlatformMonitorSink): Promise<PlatformMonitorHandle> {
-    const monitor = new TwitchMonitor(account, sink, this.options, this.common);
-    await monitor.start();
-    return monitor;
+    super(options, resolveTwitchOptions, TwitchMonitor);
   }
 
   async setTitle(account: PlatformAccount, title: string): Promise<void> {

@@ -1,10 +1,5 @@
-import { resolveMonitorOptions, type ResolvedMonitorOptions } from '../common/monitor-options';
-import type {
-  PlatformAccount,
-  PlatformChatPort,
-  PlatformMonitorHandle,
-  PlatformMonitorSink,
-} from '../platform-chat.port';
+import { MonitorAdapter } from '../common/monitor-adapter';
+import type { PlatformAccount } from '../platform-chat.port';
 import {
   resolveYouTubeOptions,
   type ResolvedYouTubeOptions,
@@ -16,20 +11,11 @@ import { activeBroadcast, createYouTubeClient, YouTubeMonitor } from './youtube-
  * YouTube live chat over googleapis (`google.youtube({ version: 'v3', rootUrl })`).
  * `account.extra.liveChatId` / `videoId` skip the active-broadcast lookup.
  */
-export class YouTubeChatAdapter implements PlatformChatPort {
+export class YouTubeChatAdapter extends MonitorAdapter<YouTubeChatOptions, ResolvedYouTubeOptions> {
   readonly platform = 'youtube' as const;
-  private readonly options: ResolvedYouTubeOptions;
-  private readonly common: ResolvedMonitorOptions;
 
   constructor(options: YouTubeChatOptions = {}) {
-    this.options = resolveYouTubeOptions(options);
-    this.common = resolveMonitorOptions(options);
-  }
-
-  async start(account: PlatformAccount, sink: PlatformMonitorSink): Promise<PlatformMonitorHandle> {
-    const monitor = new YouTubeMonitor(account, sink, this.options, this.common);
-    await monitor.start();
-    return monitor;
+    super(options, resolveYouTubeOptions, YouTubeMonitor);
   }
 
   /** Sets the active broadcast's title (liveBroadcasts.update needs scheduledStartTime too). */

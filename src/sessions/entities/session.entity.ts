@@ -23,7 +23,6 @@ export class SessionEntity {
   @Column('uuid', { nullable: true }) broadcastId!: string | null;
   @Column('text', { nullable: true }) endReason!: string | null;
   @Column('integer', { default: 0 }) cleanupAttempts!: number;
-  @Column('timestamptz', { nullable: true }) nextCleanupAt!: Date | null;
   @Column('text', { nullable: true }) failedReason!: string | null;
   @Column('timestamptz', { nullable: true }) lastReconciledAt!: Date | null;
   @Column('integer', { default: 0 }) version!: number;
