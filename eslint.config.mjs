@@ -26,7 +26,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['scripts/**', 'bench/**', 'libs/**/fake/**/main.ts', '**/*.mjs'],
+    files: ['scripts/**', 'bench/**', 'chaos/**', 'libs/**/fake/**/main.ts', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ensureBuilt } from './lib/build';
 import { cleanupAll } from './lib/children';
 import { machineInfo } from './lib/machine';
 import { BenchPostgres } from './lib/postgres';
@@ -68,13 +69,14 @@ function usage(): string {
     '  --quick      small version (each scenario well under a minute), 1 run unless --runs',
     '  --runs N     runs per scenario; the median is reported (default 3)',
     '  --sessions N override the scenario size',
-    '  --dist       run the built service (dist/src/main.js; `npm run build` first) instead of ts-node',
+    '  --dist       run the built service (dist/src/main.js, rebuilt when older than the sources) instead of ts-node',
     `  --cpu-prof   write V8 CPU profiles of the service to ${path.join(tmpdir(), 'ss-bench-profiles')}`,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.mode === 'dist') ensureBuilt((line) => console.log(`bench: ${line}`));
   const machine = machineInfo();
   console.log(
     `bench: ${machine.cpus} × ${machine.cpuModel}, ${(machine.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${machine.node}; service via ${opts.mode}${opts.quick ? '; quick' : ''}`,

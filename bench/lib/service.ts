@@ -36,6 +36,8 @@ export class BenchService {
   private child?: ChildProcess;
   private inspector?: string;
   readonly output: string[] = [];
+  /** How each spawned process ended (a chaos run tells its own SIGKILLs from crashes). */
+  readonly exits: { code: number | null; signal: NodeJS.Signals | null }[] = [];
   private readonly dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-data-'));
   startedAt = 0;
 
@@ -74,6 +76,7 @@ export class BenchService {
     });
     this.startedAt = performance.now();
     this.child = track(child);
+    child.once('exit', (code, signal) => this.exits.push({ code, signal }));
     this.inspector = undefined;
     const keep = (chunk: Buffer) => {
       const lines = chunk.toString('utf8').split('\n').filter(Boolean);

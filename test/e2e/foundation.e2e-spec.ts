@@ -82,6 +82,19 @@ describe('Foundation (HTTP, auth, errors, operations)', () => {
       expect(res.body.code).toBe('MALFORMED_JSON');
     });
 
+    it('names what a body must be when it is a bare JSON value', async () => {
+      const res = await t
+        .http()
+        .post('/api/me')
+        .set('Content-Type', 'application/json')
+        .send('null')
+        .expect(400);
+      expect(res.body).toMatchObject({
+        code: 'MALFORMED_JSON',
+        message: 'Request body must be a JSON object or array',
+      });
+    });
+
     it('answers an oversized body with 413 PAYLOAD_TOO_LARGE', async () => {
       const res = await t
         .http()

@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
 import { createTestApp, TestApp } from '../helpers/test-app';
+import { io } from 'socket.io-client';
+import { httpCaseArb, isErrorBody, runSocketCase, socketCaseArb } from '../fuzz/fuzz-inputs';
 
 /**
  * A small sample of generated requests against every route (the chaos run does many
  * more): no shape of input may produce a 5xx, every error has the contract's shape, and
  * no user can reach another user's data.
  */
-describe('Fuzzed HTTP input', () => {
+describe('Fuzzed HTTP and socket input', () => {
   let fake: CloudflareFake;
   let t: TestApp;
   let streamer: string;
@@ -29,89 +31,50 @@ describe('Fuzzed HTTP input', () => {
     await fake.close();
   });
 
-  const routes: [method: 'get' | 'post' | 'put' | 'delete', path: string][] = [
-    ['post', '/api/session'],
-    ['get', '/api/session'],
-    ['post', '/api/session/start'],
-    ['post', '/api/session/stop'],
-    ['put', '/api/session/outputs/:p'],
-    ['get', '/api/ingest'],
-    ['post', '/api/ingest/reveal'],
-    ['get', '/api/platforms'],
-    ['put', '/api/platforms/:p'],
-    ['delete', '/api/platforms/:p'],
-    ['get', '/api/chat'],
-    ['post', '/api/chat'],
-    ['get', '/api/broadcasts'],
-    ['get', '/api/streams/:p/status'],
-    ['get', '/api/ops/sessions'],
-    ['get', '/api/ops/sessions/:p'],
-    ['post', '/api/ops/sessions/:p/reconcile'],
-    ['post', '/api/ops/sessions/:p/force-stop'],
-    ['get', '/api/ops/audit'],
-    ['post', '/webhooks/cloudflare/live-input'],
-    ['post', '/webhooks/cloudflare/video'],
-  ];
-
-  const segment = fc.oneof(
-    fc.constantFrom(
-      'twitch',
-      'youtube',
-      'kick',
-      'facebook',
-      'victim',
-      'fuzzer',
-      '..',
-      '%00',
-      '%E0%A4%A',
-      'a'.repeat(300),
-    ),
-    fc.string({ maxLength: 40 }).map(encodeURIComponent),
-  );
-  const query = fc.dictionary(
-    fc.constantFrom('limit', 'before', 'state', 'stuck', 'userId', 'x'),
-    fc.string({ maxLength: 20 }),
-    {
-      maxKeys: 3,
-    },
-  );
-  const body = fc.oneof(
-    fc.jsonValue(),
-    fc.object(),
-    fc.string().map((s) => ({ raw: s })),
-  );
-
   it('never answers 5xx, and always with the error shape', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...routes),
-        segment,
-        query,
-        body,
+        httpCaseArb(['victim', 'fuzzer']),
         fc.constantFrom(streamer, ops, 'garbage', ''),
-        async ([method, path], seg, q, payload, token) => {
-          const url = path.replace(':p', seg);
-          let req = t.http()[method](url).query(q);
+        async ({ method, path, query, body }, token) => {
+          let req = t.http()[method](path).query(query);
           if (token) req = req.set('Authorization', `Bearer ${token}`);
           const res =
             method === 'get' || method === 'delete'
               ? await req
-              : await req.set('Content-Type', 'application/json').send(JSON.stringify(payload));
+              : await req.set('Content-Type', 'application/json').send(JSON.stringify(body));
           expect(res.status).toBeLessThan(500);
-          if (res.status >= 400) {
-            expect(res.body).toEqual(
-              expect.objectContaining({
-                statusCode: res.status,
-                error: expect.any(String),
-                message: expect.any(String),
-                code: expect.any(String),
-              }),
-            );
-          }
+          if (res.status >= 400) expect(isErrorBody(res.status, res.body)).toBe(true);
         },
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
     );
+  });
+
+  it('answers every generated socket command with a well-formed acknowledgement', async () => {
+    const socket = io(`${t.baseUrl}/live`, {
+      auth: { token: streamer },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(socketCaseArb, async (c) => {
+          expect(await runSocketCase(socket, c)).toBeUndefined();
+        }),
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+      );
+      // Still the same healthy connection afterwards.
+      expect(socket.connected).toBe(true);
+      const ack = (await socket.timeout(5000).emitWithAck('session:resync', {})) as { ok: boolean };
+      expect(ack.ok).toBe(true);
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('keeps every user in their own session, whatever they send', async () => {

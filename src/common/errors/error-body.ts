@@ -70,7 +70,8 @@ export function toErrorBody(err: unknown): ErrorBody {
 function fromBodyParser(err: unknown): ErrorBody | undefined {
   const type = (err as MiddlewareError | undefined)?.type;
   if (type === 'entity.parse.failed')
-    return body(400, 'MALFORMED_JSON', 'Request body is not valid JSON');
+    // Also a bare value such as `null` or `1`: valid JSON, but every body here is an object.
+    return body(400, 'MALFORMED_JSON', 'Request body must be a JSON object or array');
   if (type === 'entity.too.large')
     return body(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
