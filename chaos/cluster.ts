@@ -4,7 +4,8 @@ import { BENCH_JWT_SECRET, BENCH_SECRETS_KEY, BenchApi } from '../bench/lib/api'
 import { BenchService } from '../bench/lib/service';
 import { freePort } from '../test/helpers/free-port';
 import { LoadBalancer } from './load-balancer';
-import { RestartablePostgres } from './postgres';
+import { onCleanup } from '../bench/lib/children';
+import { PostgresProcess } from '../test/helpers/postgres-process';
 
 export interface ChaosNode {
   id: string;
@@ -39,7 +40,7 @@ export class ChaosCluster {
   lbUrl = '';
 
   private constructor(
-    readonly pg: RestartablePostgres,
+    readonly pg: PostgresProcess,
     readonly cloudflare: CloudflareFake,
     readonly platforms: PlatformFakes,
     readonly lb: LoadBalancer,
@@ -49,7 +50,8 @@ export class ChaosCluster {
   }
 
   static async start(nodeCount: number, random: () => number): Promise<ChaosCluster> {
-    const pg = await RestartablePostgres.start();
+    const pg = await PostgresProcess.create({ database: 'chaos' });
+    onCleanup(() => pg.close());
     const cloudflare = await createCloudflareFake({ port: 0 });
     const platforms = await createPlatformFakes();
     const nodes: ChaosNode[] = [];
@@ -84,7 +86,15 @@ export class ChaosCluster {
         },
         'dist',
       );
-      cluster.nodes.push({ id, service, up: false, kills: 0 });
+      const node: ChaosNode = { id, service, up: false, kills: 0 };
+      service.onExit = (exit) => {
+        node.up = false;
+        if (exit.signal === 'SIGKILL') return;
+        console.error(
+          `[chaos] ${id} CRASHED (code ${exit.code}, signal ${exit.signal}); its last lines:\n${service.tail(40)}`,
+        );
+      };
+      cluster.nodes.push(node);
     }
     // The first node runs the migrations alone; the others then start together.
     await cluster.startNode(cluster.nodes[0]);
@@ -118,11 +128,12 @@ export class ChaosCluster {
   }
 
   async close(): Promise<void> {
+    for (const n of this.nodes) n.service.onExit = undefined; // a SIGTERM now is no crash
     await Promise.all(this.nodes.map((n) => n.service.stop(5_000)));
     await this.lb.close();
     await this.cloudflare.close();
     await this.platforms.close();
-    await this.pg.destroy();
+    await this.pg.close();
   }
 }
 

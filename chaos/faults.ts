@@ -127,9 +127,7 @@ export class FaultInjector {
   }
 
   private async postgresRestart(outageMs: number): Promise<string> {
-    await this.cluster.pg.down();
-    await sleep(outageMs);
-    await this.cluster.pg.up();
+    await this.cluster.pg.outage(outageMs);
     return `down for ${outageMs} ms`;
   }
 }

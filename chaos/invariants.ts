@@ -156,7 +156,13 @@ export async function checkInvariants(
     for (const node of cluster.upNodes()) {
       const res = await fetch(`${node.service.baseUrl}/api/ops/sessions`, {
         headers: { authorization: `Bearer ${await cluster.api.token('chaos-ops', 'ops')}` },
-      });
+      }).catch(() => undefined);
+      if (!res?.ok) {
+        owners.problems.push(
+          `${node.id} did not list its sessions (${res?.status ?? 'no answer'})`,
+        );
+        continue;
+      }
       const body = (await res.json()) as { userId: string; resident: boolean }[] | { items: [] };
       const items = Array.isArray(body) ? body : body.items;
       for (const i of items as { userId: string; resident: boolean }[]) {

@@ -180,7 +180,8 @@ function printFaults(faults: FaultInjector, workload: Workload, cluster: ChaosCl
     ];
   });
   table(['fault', 'count', 'total time'], rows);
-  for (const f of faults.log) console.log(`  · ${f.kind}: ${f.detail}`);
+  for (const f of faults.log)
+    console.log(`  · ${new Date(f.startedAt).toISOString().slice(11, 19)} ${f.kind}: ${f.detail}`);
   const actions = Object.entries(workload.stats.actions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');

@@ -38,6 +38,8 @@ export class BenchService {
   readonly output: string[] = [];
   /** How each spawned process ended (a chaos run tells its own SIGKILLs from crashes). */
   readonly exits: { code: number | null; signal: NodeJS.Signals | null }[] = [];
+  /** Called when a spawned process exits, however it ended. */
+  onExit?: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
   private readonly dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-data-'));
   startedAt = 0;
 
@@ -76,7 +78,10 @@ export class BenchService {
     });
     this.startedAt = performance.now();
     this.child = track(child);
-    child.once('exit', (code, signal) => this.exits.push({ code, signal }));
+    child.once('exit', (code, signal) => {
+      this.exits.push({ code, signal });
+      this.onExit?.({ code, signal });
+    });
     this.inspector = undefined;
     const keep = (chunk: Buffer) => {
       const lines = chunk.toString('utf8').split('\n').filter(Boolean);

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
@@ -27,12 +27,36 @@ export class PostgresIoAdapter extends IoAdapter {
       serveClient: true,
     } as ServerOptions) as Server;
     if (!this.pool) {
-      this.pool = new Pool({ connectionString: this.databaseUrl, max: 3 });
-      this.pool.on('error', (err) => this.report(err));
+      const pool = new Pool({
+        connectionString: this.databaseUrl,
+        max: 3,
+        connectionTimeoutMillis: 5000,
+      });
+      this.pool = pool;
+      pool.on('error', (err) => this.report(err));
       // The adapter keeps one client checked out for LISTEN; pg only guards idle clients,
       // so a connection lost while it is checked out (e.g. the database stopping during
       // shutdown) would otherwise be an uncaught 'error' event.
-      this.pool.on('connect', (client) => client.on('error', (err) => this.report(err)));
+      // When that connection ends the adapter takes a new one but never releases the dead
+      // one, which keeps its slot: after two database restarts the pool was full of dead
+      // clients, every publish waited forever, and no event reached any socket. A client
+      // that ends while checked out is released here, with an error, so the pool drops it.
+      const checkedOut = new Set<PoolClient>();
+      pool.on('acquire', (client) => checkedOut.add(client));
+      pool.on('release', (_err, client) => checkedOut.delete(client));
+      pool.on('remove', (client) => checkedOut.delete(client));
+      pool.on('connect', (client) => {
+        client.on('error', (err) => this.report(err));
+        client.once('end', () => {
+          if (!checkedOut.has(client)) return;
+          checkedOut.delete(client);
+          try {
+            client.release(new Error('connection ended while checked out'));
+          } catch {
+            // Released meanwhile: the pool has dealt with it.
+          }
+        });
+      });
     }
     server.adapter(
       createAdapter(this.pool, {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database-health.indicator';
 import { HealthController } from './health.controller';
 import { ProviderHealthIndicator } from './provider-health.indicator';
 
@@ -7,7 +8,7 @@ import { ProviderHealthIndicator } from './provider-health.indicator';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [ProviderHealthIndicator],
-  exports: [ProviderHealthIndicator],
+  providers: [ProviderHealthIndicator, DatabaseHealthIndicator],
+  exports: [ProviderHealthIndicator, DatabaseHealthIndicator],
 })
 export class HealthModule {}

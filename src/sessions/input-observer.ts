@@ -4,6 +4,7 @@ import { ProviderError } from '../../libs/common/provider-error';
 import { LIVEKIT, type LiveKitPort } from '../../libs/livekit';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { creatorPresence } from '../livestream/creator-presence';
 import { IngestService } from '../streams/ingest.service';
 import type { InputObservation } from './machine/input-status';
@@ -34,7 +35,15 @@ export class InputObserver {
    */
   async observe(userId: string): Promise<InputObservation> {
     const at = new Date().toISOString();
-    const stream = await this.ingest.find(userId);
+    const stream = await this.ingest.find(userId).catch((err: unknown) => {
+      // Not knowing the input (the database is down and it was never read) is a skipped
+      // poll, like a provider outage: it must not count as the monitor crashing.
+      if (isDatabaseUnavailable(err))
+        throw new ProviderError('database', 'unavailable', 'the database is unreachable', {
+          cause: err,
+        });
+      throw err;
+    });
     if (stream?.source === 'livekit') {
       if (!this.livekit)
         throw new ProviderError('livekit', 'unavailable', 'LiveKit is not configured');

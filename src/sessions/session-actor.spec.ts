@@ -65,4 +65,54 @@ describe(SessionActor.name, () => {
     expect(actor.unsavedWrites).toBe(0);
     await actor.stop();
   });
+
+  it('tells dashboards about a transition only once it is in the log, or at once when the database is away', async () => {
+    const events: string[] = [];
+    let fail = false;
+    let open: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const hold = () => (gate = new Promise<void>((r) => (open = r)));
+    const actor = new SessionActor(
+      'u1',
+      row(),
+      createSessionMachine(deps()),
+      { userId: 'u1' },
+      {
+        persist: async (_r: SessionEntity, t?: TransitionRecord) => {
+          if (fail) throw new Error('connect ECONNREFUSED');
+          await gate;
+          if (t) events.push(`logged ${t.from}->${t.to}`);
+        },
+        fenced: () => undefined,
+        transitioned: (_u, t) => events.push(`pushed ${t.from}->${t.to}`),
+        changed: () => undefined,
+        escalate: () => undefined,
+        inputMissing: () => undefined,
+      },
+      'n',
+    );
+    actor.start();
+    const input = (status: 'connected' | 'client_disconnect') =>
+      actor.send({
+        type: 'INPUT',
+        observation: { status, at: new Date().toISOString(), source: 'cloudflare' },
+      });
+    hold();
+    input('connected');
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual([]); // the write has not committed: nothing pushed yet
+    open();
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual(['logged offline->ready', 'pushed offline->ready']);
+
+    fail = true;
+    input('client_disconnect');
+    await new Promise((r) => setImmediate(r));
+    expect(events.slice(2)).toEqual(['pushed ready->offline']); // queued, and shown meanwhile
+    expect(actor.unsavedWrites).toBe(1);
+    fail = false;
+    await actor.flush(3000); // the queue retries after 1 s
+    expect(events.slice(3)).toEqual(['logged ready->offline']); // written once, pushed once
+    await actor.stop();
+  });
 });

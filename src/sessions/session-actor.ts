@@ -18,6 +18,11 @@ export interface SessionActorHooks {
   persist(row: SessionEntity, transition?: TransitionRecord): Promise<void>;
   /** Another node owns the session now: this actor must stop without writing anything. */
   fenced(userId: string): void;
+  /**
+   * A transition is in the log (or the database is unreachable and it waits in the queue):
+   * dashboards are told only what the log holds, so a crash between the change and its
+   * write never shows them a transition that history then lacks.
+   */
   transitioned(userId: string, t: TransitionRecord): void;
   changed(userId: string): void;
   escalate(userId: string, child: string, error: string): void;
@@ -25,6 +30,13 @@ export interface SessionActorHooks {
 }
 
 type Snapshot = SnapshotFrom<SessionMachine>;
+
+interface QueuedWrite {
+  row: SessionEntity;
+  transition?: TransitionRecord;
+  /** Whether `transitioned` has been called for it (once the write committed, or failed). */
+  announced: boolean;
+}
 
 export function topOf(value: Snapshot['value']): TopState {
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as TopState;
@@ -40,12 +52,14 @@ export function subOf(value: Snapshot['value']): string | null {
  * One streamer's live session: the XState actor plus what must survive it. Every snapshot
  * change is mirrored into the session row, and every top-level change is appended to the
  * transition log, in order, through a write queue that keeps retrying while the database
- * is unreachable (the actor itself never waits for the database).
+ * is unreachable (the actor itself never waits for the database). Each queued write
+ * carries the row version it creates, so a write retried after its commit was lost in
+ * transit (the database went away mid-acknowledgement) is recognised and not repeated.
  */
 export class SessionActor {
   private readonly logger = new Logger('SessionActor');
   private readonly actor: Actor<SessionMachine>;
-  private readonly pending: { row: SessionEntity; transition?: TransitionRecord }[] = [];
+  private readonly pending: QueuedWrite[] = [];
   private flushing?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
   private lastTop: TopState;
@@ -142,6 +156,18 @@ export class SessionActor {
     return this.pending.length;
   }
 
+  /** Ops: the session keeps failing. Saved through the queue, in order with the transitions. */
+  markFailed(reason: string): void {
+    this.enqueue({ ...this.row, failedReason: reason });
+  }
+
+  private enqueue(row: SessionEntity, transition?: TransitionRecord): void {
+    row.version = this.row.version + 1;
+    this.row = row;
+    this.pending.push({ row: { ...row }, transition, announced: false });
+    void this.drain();
+  }
+
   private onSnapshot(s: Snapshot): void {
     if (this.booting) return;
     const top = topOf(s.value);
@@ -182,11 +208,14 @@ export class SessionActor {
       };
       this.lastTop = top;
     }
-    this.row = row;
-    this.pending.push({ row: { ...row }, transition });
-    void this.drain();
-    if (transition) this.hooks.transitioned(this.userId, transition);
+    this.enqueue(row, transition);
     this.hooks.changed(this.userId);
+  }
+
+  private announce(write: QueuedWrite): void {
+    if (!write.transition || write.announced) return;
+    write.announced = true;
+    this.hooks.transitioned(this.userId, write.transition);
   }
 
   private drain(): Promise<void> {
@@ -203,9 +232,20 @@ export class SessionActor {
         const next = this.pending[0];
         await this.hooks.persist(next.row, next.transition);
         this.pending.shift();
+        this.announce(next);
       }
     } catch (err) {
       if (err instanceof FencedError) {
+        // Another node claimed the session (our lease ran out and it could not wait any
+        // longer): writing would overwrite the new owner's state, so nothing more is
+        // written from here. The new owner reconciled with the provider's truth; what
+        // this node saw meanwhile is kept in the log output rather than lost silently.
+        const lost = this.pending.flatMap((p) => (p.transition ? [p.transition] : []));
+        if (lost.length > 0)
+          this.logger.error(
+            { userId: this.userId, transitions: lost },
+            'Session was claimed by another node before these transitions were saved; not writing them as a stale owner',
+          );
         this.pending.length = 0;
         this.hooks.fenced(this.userId);
         return;
@@ -214,6 +254,9 @@ export class SessionActor {
         { err, userId: this.userId, queued: this.pending.length },
         'Session write failed; will retry',
       );
+      // The database is away: dashboards see the session move on meanwhile (the writes
+      // follow, in order, when it is back).
+      for (const p of this.pending) this.announce(p);
       clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(() => void this.drain(), 1000);
       this.retryTimer.unref();

@@ -25,6 +25,7 @@ import { SessionActor } from './session-actor';
 import { SessionStore } from './session.store';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { OwnershipService } from '../cluster/ownership.service';
+import { DatabaseHealthIndicator } from '../health/database-health.indicator';
 import { ProviderHealthIndicator } from '../health/provider-health.indicator';
 import { RestartIntensity } from './supervision/restart-intensity';
 
@@ -45,6 +46,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private leaseTimer?: NodeJS.Timeout;
   private failoverTimer?: NodeJS.Timeout;
   private shuttingDown = false;
+  /** When this node last failed to reach the database (lease renewal or orphan scan). */
+  private databaseTroubleAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,9 +62,11 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     private readonly ownership: OwnershipService,
     private readonly health: ProviderHealthIndicator,
     @InjectRepository(BroadcastEntity) private readonly broadcasts: Repository<BroadcastEntity>,
+    databaseHealth: DatabaseHealthIndicator,
   ) {
     const s = config.session;
     metrics.sessionCounts = () => this.countByState();
+    databaseHealth.registerBacklog({ name: 'sessions', queued: () => this.unsavedWrites() });
     this.machine = createSessionMachine({
       now: () => Date.now(),
       graceMs: s.disconnectGraceMs,
@@ -154,6 +159,14 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     // (or this one, restarted) resume them at once.
     const userIds = [...this.actors.keys()];
     await Promise.all([...this.actors.values()].map((a) => a.stop()));
+    const unsaved = [...this.actors.values()].filter((a) => a.unsavedWrites > 0);
+    if (unsaved.length > 0)
+      this.logger.error(
+        {
+          sessions: unsaved.map((a) => ({ userId: a.userId, unsavedWrites: a.unsavedWrites })),
+        },
+        'Shutting down with session writes the database never took; reconcile restores the state on restart, these transitions are not in the log',
+      );
     this.actors.clear();
     await this.ownership
       .release(userIds)
@@ -219,19 +232,30 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     return [...this.actors.values()];
   }
 
-  /** Ops: stop the actor and start it again through reconcile. Outputs are left alone. */
+  /**
+   * Ops: stop the actor and start it again through reconcile. Outputs are left alone.
+   * Without the database nothing is stopped (the restart would leave no actor at all).
+   */
   async restart(userId: string): Promise<SessionActor> {
+    await this.store.clearFailure(userId);
+    const stored = await this.store.ensure(userId);
     const actor = this.actors.get(userId);
     if (actor) {
       this.actors.delete(userId);
       await actor.stop();
     }
-    await this.store.clearFailure(userId);
-    return this.spawn(await this.store.ensure(userId));
+    return this.spawn(stored);
   }
 
   count(): number {
     return this.actors.size;
+  }
+
+  /** Session writes (state and transitions) queued on this node, waiting for the database. */
+  unsavedWrites(): number {
+    let n = 0;
+    for (const a of this.actors.values()) n += a.unsavedWrites;
+    return n;
   }
 
   private async spawn(stored: SessionEntity): Promise<SessionActor> {
@@ -269,7 +293,13 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
           this.events.emit('session.transition', { userId, ...t, at: t.at.toISOString() });
         },
         changed: (userId) => this.events.emit('session.changed', { userId }),
-        escalate: (userId, child, error) => void this.escalate(userId, child, error),
+        escalate: (userId, child, error) =>
+          void this.escalate(userId, child, error).catch((err: unknown) =>
+            this.logger.error(
+              { err, userId, child, error },
+              'Escalation could not be handled (is the database reachable?); the session keeps running',
+            ),
+          ),
         inputMissing: (userId) => void this.onInputMissing(userId),
       },
       this.config.nodeId,
@@ -304,8 +334,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     this.logger.error({ userId, child, error }, 'Session keeps failing; marking it failed for ops');
     const actor = this.actors.get(userId);
     if (actor) {
-      actor.record.failedReason = `${child}: ${error}`;
-      await this.store.save(actor.record);
+      actor.markFailed(`${child}: ${error}`);
       this.events.emit('session.changed', { userId });
     }
   }
@@ -343,13 +372,25 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       const lost = await this.ownership.renew([...this.actors.keys()]);
       for (const userId of lost) await this.drop(userId, 'lease lost');
     } catch (err) {
+      this.databaseTroubleAt = Date.now();
+      // Actors keep running and their writes queue. Leases may run out meanwhile; they
+      // are renewed as soon as the database answers again (the renewal only needs
+      // owner_node to still be this node), and the epoch fences this node if another one
+      // claimed a session in between.
       this.logger.warn({ err }, 'Lease renewal failed; will retry');
     }
   }
 
-  /** Failover: claim sessions whose owner stopped renewing (a dead node), and resume them. */
+  /**
+   * Failover: claim sessions whose owner stopped renewing (a dead node), and resume them.
+   * Not within one lease TTL after this node could not reach the database: the owners
+   * were most likely cut off too, and every lease expired during the outage, so they get
+   * one TTL to renew theirs (and flush their queued transitions) before anything counts
+   * as orphaned. Adopting at once would fence a live owner and drop its queued writes.
+   */
   private async adoptOrphans(): Promise<void> {
     if (this.shuttingDown) return;
+    if (Date.now() - this.databaseTroubleAt < this.ownership.leaseTtlMs) return;
     try {
       for (const userId of await this.ownership.orphans()) {
         if (this.actors.has(userId) || this.actors.size >= this.config.session.maxConcurrentUsers)
@@ -360,6 +401,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
         });
       }
     } catch (err) {
+      this.databaseTroubleAt = Date.now();
       this.logger.debug({ err }, 'Orphan scan failed; will retry');
     }
   }
@@ -373,9 +415,13 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     await actor.stop();
   }
 
+  /**
+   * Stops an offline actor and releases its lease. Not while its writes are still queued
+   * (the database is down or just came back): releasing would fence the queue's writes.
+   */
   private async passivate(userId: string): Promise<void> {
     const actor = this.actors.get(userId);
-    if (!actor) return;
+    if (!actor || actor.unsavedWrites > 0) return;
     this.actors.delete(userId);
     await actor.stop();
     await this.ownership.release([userId]).catch(() => undefined);
@@ -393,7 +439,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private async makeRoom(): Promise<void> {
     if (this.actors.size < this.config.session.maxConcurrentUsers) return;
     const idle = [...this.actors.values()]
-      .filter((a) => a.state === 'offline')
+      .filter((a) => a.state === 'offline' && a.unsavedWrites === 0)
       .sort((a, b) => a.lastActivityAt - b.lastActivityAt)[0];
     if (!idle)
       throw ApiError.unavailable(

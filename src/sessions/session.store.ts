@@ -44,9 +44,13 @@ export class SessionStore {
    * (its lease expired and another node claimed it) gets FencedError and writes nothing.
    * `active` is the user's own flag (setActive) and the lease columns are the ownership
    * service's, so neither is written here.
+   *
+   * `row.version` is the version this write creates (the stored one plus one per write the
+   * owner queued). A write whose version is already stored by the same owner is a retry of
+   * one that committed after all (the connection dropped before the acknowledgement): it
+   * is skipped, so a database restart never duplicates a transition.
    */
   async save(row: SessionEntity, transition?: TransitionRecord): Promise<void> {
-    row.version += 1;
     row.updatedAt = new Date();
     await this.db.transaction(async (tx) => {
       const result = await tx
@@ -68,13 +72,31 @@ export class SessionStore {
           version: row.version,
           updatedAt: row.updatedAt,
         })
-        .where('user_id = :userId AND owner_node = :node AND owner_epoch = :epoch', {
-          userId: row.userId,
-          node: row.ownerNode,
-          epoch: row.ownerEpoch,
-        })
+        .where(
+          'user_id = :userId AND owner_node = :node AND owner_epoch = :epoch AND version < :version',
+          {
+            userId: row.userId,
+            node: row.ownerNode,
+            epoch: row.ownerEpoch,
+            version: row.version,
+          },
+        )
         .execute();
-      if (!result.affected) throw new FencedError(row.userId);
+      if (!result.affected) {
+        const stored: { owner_node: string | null; owner_epoch: string; version: number }[] =
+          await tx.query(
+            'SELECT owner_node, owner_epoch, version FROM sessions WHERE user_id = $1',
+            [row.userId],
+          );
+        const current = stored[0];
+        const alreadySaved =
+          current !== undefined &&
+          current.owner_node === row.ownerNode &&
+          String(current.owner_epoch) === String(row.ownerEpoch) &&
+          current.version >= row.version;
+        if (alreadySaved) return;
+        throw new FencedError(row.userId);
+      }
       if (transition) {
         await tx.getRepository(SessionTransitionEntity).insert({
           userId: row.userId,

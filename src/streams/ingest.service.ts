@@ -4,17 +4,26 @@ import { DataSource, Repository } from 'typeorm';
 import { CLOUDFLARE_STREAM, CloudflareStreamPort, LiveInput } from '../../libs/cloudflare';
 import { mask, SecretBox } from '../common/crypto/secret-box';
 import { ApiError } from '../common/errors/api-error';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { StreamEntity } from './entities/stream.entity';
 import { IngestView } from './ingest.view';
+
+/** Rows kept in memory for reads while the database is unreachable. */
+const KNOWN_MAX = 20_000;
 
 /**
  * Each streamer has one Cloudflare live input, created on first activation. Its
  * credentials are stored encrypted; the API shows them masked unless revealed.
+ *
+ * The last row read or written per user is kept in memory: while the database is
+ * unreachable, lookups (a webhook's input id, the polling fallback) answer from it, so
+ * the session actors keep following their encoders through a database outage.
  */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly inflight = new Map<string, Promise<StreamEntity>>();
+  private readonly known = new Map<string, StreamEntity>();
 
   constructor(
     @InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>,
@@ -24,7 +33,26 @@ export class IngestService {
   ) {}
 
   async find(userId: string): Promise<StreamEntity | null> {
-    return this.streams.findOneBy({ userId });
+    try {
+      return this.remember(userId, await this.streams.findOneBy({ userId }));
+    } catch (err) {
+      const known = this.known.get(userId);
+      if (known && isDatabaseUnavailable(err)) return known;
+      throw err;
+    }
+  }
+
+  /** The ingest of a provider live input (webhooks); the remembered one while the database is down. */
+  async findByInputId(providerInputId: string): Promise<StreamEntity | null> {
+    try {
+      const row = await this.streams.findOneBy({ providerInputId });
+      return row ? this.remember(row.userId, row) : null;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      for (const row of this.known.values())
+        if (row.providerInputId === providerInputId) return row;
+      throw err;
+    }
   }
 
   async inputIdOf(userId: string): Promise<string | null> {
@@ -100,20 +128,31 @@ export class IngestService {
 
   private async provision(userId: string, replace: boolean): Promise<StreamEntity> {
     // A transaction-scoped advisory lock serialises provisioning of one user across nodes.
-    return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ingest:${userId}`]);
-      const repo = tx.getRepository(StreamEntity);
-      const existing = await repo.findOneBy({ userId });
-      if (existing?.providerInputId && !replace) return existing;
-      const input = await this.cloudflare.createLiveInput({
-        userId,
-        name: `stream-supervisor:${userId}`,
-        recording: { mode: 'automatic' },
-      });
-      const row = existing ?? repo.create({ userId, settings: {} });
-      this.apply(row, input);
-      return repo.save(row);
-    });
+    return this.db
+      .transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ingest:${userId}`]);
+        const repo = tx.getRepository(StreamEntity);
+        const existing = await repo.findOneBy({ userId });
+        if (existing?.providerInputId && !replace) return existing;
+        const input = await this.cloudflare.createLiveInput({
+          userId,
+          name: `stream-supervisor:${userId}`,
+          recording: { mode: 'automatic' },
+        });
+        const row = existing ?? repo.create({ userId, settings: {} });
+        this.apply(row, input);
+        return repo.save(row);
+      })
+      .then((row) => this.remember(userId, row));
+  }
+
+  private remember<T extends StreamEntity | null>(userId: string, row: T): T {
+    this.known.delete(userId); // re-inserted last: the oldest entry goes first when full
+    if (row) {
+      if (this.known.size >= KNOWN_MAX) this.known.delete(this.known.keys().next().value!);
+      this.known.set(userId, row);
+    }
+    return row;
   }
 
   /** Sets the Cloudflare ingest; a browser (LiveKit) streamer keeps `source` as it is. */

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { LiveInputNotification } from '../../libs/cloudflare';
 import { SessionRegistry } from '../sessions/session-registry';
-import { StreamEntity } from '../streams/entities/stream.entity';
+import { IngestService } from '../streams/ingest.service';
 
 const STATUS_OF_EVENT = {
   'live_input.connected': 'connected',
@@ -11,16 +9,20 @@ const STATUS_OF_EVENT = {
   'live_input.errored': 'failed_to_connect',
 } as const;
 
-/** Routes a verified live-input notification to its user's actor, activating it on demand. */
+/**
+ * Routes a verified live-input notification to its user's actor, activating it on demand.
+ * While the database is unreachable the input is looked up in what the ingest service
+ * remembers, so a resident actor still follows its encoder (its writes queue meanwhile).
+ */
 @Injectable()
 export class CloudflareInputEventsService {
   constructor(
-    @InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>,
+    private readonly ingest: IngestService,
     private readonly registry: SessionRegistry,
   ) {}
 
   async handle(note: LiveInputNotification): Promise<boolean> {
-    const stream = await this.streams.findOneBy({ providerInputId: note.inputId });
+    const stream = await this.ingest.findByInputId(note.inputId);
     // A browser (LiveKit) streamer's truth comes from LiveKit, not from this input.
     if (!stream || stream.source === 'livekit') return false;
     const actor = await this.registry.get(stream.userId);

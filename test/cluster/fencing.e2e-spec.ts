@@ -4,7 +4,7 @@ import { OwnershipService } from '../../src/cluster/ownership.service';
 import { loadConfig } from '../../src/config/app-config';
 import { SessionTransitionEntity } from '../../src/sessions/entities/session-transition.entity';
 import { SessionEntity } from '../../src/sessions/entities/session.entity';
-import { SessionStore } from '../../src/sessions/session.store';
+import { SessionStore, TransitionRecord } from '../../src/sessions/session.store';
 import { createTestDataSource } from '../helpers/database';
 
 describe('Ownership leases and fencing (real PostgreSQL)', () => {
@@ -56,7 +56,13 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
 
     // B's writes go through.
     const fresh = (await store.find('u1'))!;
-    Object.assign(fresh, { ownerNode: 'b', ownerEpoch: '2', state: 'ready' });
+    // A write carries the version it creates (the actor counts its queued writes).
+    Object.assign(fresh, {
+      ownerNode: 'b',
+      ownerEpoch: '2',
+      state: 'ready',
+      version: fresh.version + 1,
+    });
     await store.save(fresh, {
       from: 'offline',
       to: 'ready',
@@ -78,5 +84,38 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     expect(await a.orphans()).not.toContain('u2');
     await a.release(['u2']);
     expect(await a.orphans()).toContain('u2');
+  });
+
+  it('stores a retried write once: a commit whose acknowledgement was lost is not repeated', async () => {
+    const a = node('a');
+    await store.ensure('u3');
+    const claim = await a.claim('u3');
+    if (!claim.owned) throw new Error('not claimed');
+    const row = (await store.find('u3'))!;
+    const write = (version: number, state: SessionEntity['state']) => ({
+      ...row,
+      ownerNode: 'a',
+      ownerEpoch: claim.epoch,
+      state,
+      version,
+    });
+    const t = (from: TransitionRecord['from'], to: TransitionRecord['to']): TransitionRecord => ({
+      from,
+      to,
+      reason: 'x',
+      by: 'system',
+      at: new Date(),
+    });
+    await store.save(write(row.version + 1, 'ready'), t('offline', 'ready'));
+    // The database went away after COMMIT, before the answer: the queue retries the write.
+    await store.save(write(row.version + 1, 'ready'), t('offline', 'ready'));
+    await store.save(write(row.version + 2, 'offline'), t('ready', 'offline'));
+    const log = (await store.recentTransitions('u3')).reverse().map((x) => `${x.from}->${x.to}`);
+    expect(log).toEqual(['offline->ready', 'ready->offline']);
+    expect((await store.find('u3'))!).toMatchObject({ state: 'offline', version: row.version + 2 });
+    // And a stale owner is still fenced, whatever version it carries.
+    await expect(
+      store.save({ ...write(row.version + 3, 'ready'), ownerEpoch: '0' }, t('offline', 'ready')),
+    ).rejects.toBeInstanceOf(FencedError);
   });
 });

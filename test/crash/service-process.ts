@@ -23,6 +23,13 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Started and not exited (a crash shows here). */
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
   async start(): Promise<void> {
     const child = spawn(
       process.execPath,

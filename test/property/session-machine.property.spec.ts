@@ -38,6 +38,8 @@ interface Driven {
   log: (LoggedTransition & { byResume: boolean })[];
   initial: TopState;
   stop(): void | Promise<void>;
+  /** Waits until what the last step changed is in the log (a SessionActor logs on write). */
+  settle?(): Promise<void>;
 }
 
 /**
@@ -61,6 +63,7 @@ async function drive(world: SessionWorld, d: Driven, cmds: Command[]): Promise<v
       world.cleanupFails = c.cleanupFails;
     }
     if (c.kind === 'flush') await world.flush();
+    await d.settle?.();
     check(before, logged, c);
   };
   const check = (
@@ -221,10 +224,12 @@ async function recoveredActor(world: SessionWorld, r: RecoveryCase): Promise<Dri
       cleanupAttempts: row.cleanupAttempts,
     },
     {
-      persist: async () => undefined,
+      // The log is what the app persists, recorded as each write is made.
+      persist: async (_row, t) => {
+        if (t) log.push({ from: t.from, to: t.to, reason: t.reason, byResume: resuming });
+      },
       fenced: () => undefined,
-      transitioned: (_u, t) =>
-        log.push({ from: t.from, to: t.to, reason: t.reason, byResume: resuming }),
+      transitioned: () => undefined,
       changed: () => undefined,
       escalate: () => undefined,
       inputMissing: () => undefined,
@@ -237,6 +242,9 @@ async function recoveredActor(world: SessionWorld, r: RecoveryCase): Promise<Dri
     send: (e) => {
       resuming = e.type === 'RESUME';
       actor.send(e);
+    },
+    settle: async () => {
+      await actor.flush();
       resuming = false;
     },
     top: () => actor.state,

@@ -27,7 +27,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.code === 'DATABASE_UNAVAILABLE') {
+      // An outage, not a bug: readiness reports it; one line per request is enough.
+      this.logger.warn({ err: String(exception) }, 'Request failed: the database is unreachable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     if (res.headersSent) return;

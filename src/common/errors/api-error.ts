@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'WEBHOOK_MALFORMED'
   | 'PROVIDER_UNAVAILABLE'
   | 'OWNER_UNAVAILABLE'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface ErrorBody {

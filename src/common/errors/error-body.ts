@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../database/database-errors';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { ApiError, ErrorBody, ErrorCode } from './api-error';
@@ -54,6 +55,8 @@ export function toErrorBody(err: unknown): ErrorBody {
         : (DEFAULT_CODES[status] ?? 'INTERNAL');
     return body(status, code, message, details);
   }
+  if (isDatabaseUnavailable(err))
+    return body(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; retry shortly');
   const mw = err as MiddlewareError | undefined;
   const mwStatus = mw?.status ?? mw?.statusCode;
   if (mw && typeof mwStatus === 'number' && mwStatus >= 400 && mwStatus < 500) {
