@@ -15,17 +15,18 @@ export type ClientRequest =
       ratePerSec: number;
       timeoutMs: number;
     }
+  /** This process's clock (`epochNow`), so the bench can stamp messages in it. */
+  | { kind: 'clock' }
+  /** Starts counting `chat` events whose text is `bench <runId> <seq> <sentAt>`. */
+  | { kind: 'chat-watch'; runId: string }
+  /** Waits until `expected` events arrived (or `drainMs`), stops counting and replies. */
   | {
-      kind: 'chat-fanin';
-      url: string;
-      /** Token of the streamer whose sandbox chat route is called. */
-      senderToken: string;
-      durationMs: number;
-      postsPerSec: number;
-      maxInFlight: number;
-      /** How long to keep counting after the last post (ms). */
+      kind: 'chat-watch-end';
+      runId: string;
+      expected: number;
       drainMs: number;
-      expectedPerPost: number;
+      /** The sustained rate is counted over this long from the first arrival (ms). */
+      windowMs: number;
     }
   | { kind: 'close' };
 
@@ -44,22 +45,28 @@ export interface WebhookLatencyReply {
   latencyMs: LatencySummary;
 }
 
-export interface ChatFaninReply {
-  /** Marks this run's messages (`bench <runId> <seq> <sentAt>`). */
-  runId: string;
-  posts: number;
-  postErrors: number;
-  firstPostError?: string;
-  /** Chat events received on sockets with a bench text. */
+export interface ClockReply {
+  now: number;
+}
+
+export interface ChatWatchReply {
+  /** Chat events of the run received on sockets. */
   received: number;
-  /** Wall time from the first post to the last post (ms). */
-  sendMs: number;
-  /** Events received during the send window (for the sustained rate). */
+  /** Of those, how many arrived again (same run and seq). */
+  duplicates: number;
+  /** Events received within `windowMs` of the first arrival (for the sustained rate). */
   receivedInWindow: number;
+  /** `sentAt` stamp → `chat` event on the socket, in this process's clock. */
   latencyMs: LatencySummary;
 }
 
-export type ClientReply = ConnectReply | WebhookLatencyReply | ChatFaninReply | { closed: true };
+export type ClientReply =
+  | ConnectReply
+  | WebhookLatencyReply
+  | ClockReply
+  | { watching: true }
+  | ChatWatchReply
+  | { closed: true };
 
 export interface Envelope<T> {
   id: number;

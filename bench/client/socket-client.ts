@@ -5,9 +5,10 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { buildNotification } from '../../libs/cloudflare/webhook-verification';
+import { epochNow } from '../lib/clock';
 import { summarize } from '../lib/stats';
 import type {
-  ChatFaninReply,
+  ChatWatchReply,
   ClientReply,
   ClientRequest,
   ConnectReply,
@@ -157,74 +158,71 @@ async function webhookLatency(
   };
 }
 
-/** Posts sandbox chat messages at a fixed rate; every fanned-out copy is timed on its socket. */
-async function chatFanin(
-  req: Extract<ClientRequest, { kind: 'chat-fanin' }>,
-): Promise<ChatFaninReply> {
-  const runId = Math.random().toString(36).slice(2, 8);
-  const latencies: number[] = [];
-  let received = 0;
-  let receivedInWindow = 0;
-  let windowOpen = true;
-  const listener = (events: ChatPayload[], at: number) => {
+/** Counts one run's chat events (`bench <runId> <seq> <sentAt>`) as the sockets get them. */
+class ChatWatch {
+  readonly latencies: number[] = [];
+  readonly arrivals: number[] = [];
+  received = 0;
+  duplicates = 0;
+  /** One byte per seq seen (grown on demand). */
+  private seen = new Uint8Array(1 << 16);
+  private readonly prefix: string;
+
+  constructor(runId: string) {
+    this.prefix = `bench ${runId} `;
+  }
+
+  readonly listener = (events: ChatPayload[], at: number): void => {
+    const now = performance.timeOrigin + at;
     for (const e of events) {
-      const m = /^bench (\w+) (\d+) ([\d.]+)$/.exec(e.text);
-      if (!m || m[1] !== runId) continue;
-      received++;
-      if (windowOpen) receivedInWindow++;
-      latencies.push(at - Number(m[3]));
+      if (!e.text.startsWith(this.prefix)) continue;
+      const [seqText, sentAt] = e.text.slice(this.prefix.length).split(' ');
+      const seq = Number(seqText);
+      if (!Number.isInteger(seq) || seq < 0) continue;
+      while (seq >= this.seen.length) {
+        const grown = new Uint8Array(this.seen.length * 2);
+        grown.set(this.seen);
+        this.seen = grown;
+      }
+      if (this.seen[seq]) {
+        this.duplicates++;
+        continue;
+      }
+      this.seen[seq] = 1;
+      this.received++;
+      this.arrivals.push(at);
+      this.latencies.push(now - Number(sentAt));
     }
   };
-  chatListeners.add(listener);
-  let posts = 0;
-  let postErrors = 0;
-  let firstPostError: string | undefined;
-  let inFlight = 0;
-  const post = (seq: number) => {
-    inFlight++;
-    const text = `bench ${runId} ${seq} ${performance.now().toFixed(3)}`;
-    fetch(`${req.url}/api/sandbox/chat`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${req.senderToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    })
-      .then(async (res) => {
-        const body = await res.text();
-        if (res.status === 200) posts++;
-        else {
-          postErrors++;
-          firstPostError ??= `${res.status} ${body.slice(0, 200)}`;
-        }
-      })
-      .catch((err: unknown) => {
-        postErrors++;
-        firstPostError ??= String(err);
-      })
-      .finally(() => inFlight--);
-  };
-  const start = performance.now();
-  let seq = 0;
-  while (performance.now() - start < req.durationMs) {
-    const due = Math.floor(((performance.now() - start) / 1000) * req.postsPerSec);
-    while (seq < due && inFlight < req.maxInFlight) post(seq++);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  const sendMs = performance.now() - start;
-  windowOpen = false;
-  while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+}
+
+const watches = new Map<string, ChatWatch>();
+
+function chatWatch(req: Extract<ClientRequest, { kind: 'chat-watch' }>): { watching: true } {
+  const w = new ChatWatch(req.runId);
+  watches.set(req.runId, w);
+  chatListeners.add(w.listener);
+  return { watching: true };
+}
+
+async function chatWatchEnd(
+  req: Extract<ClientRequest, { kind: 'chat-watch-end' }>,
+): Promise<ChatWatchReply> {
+  const w = watches.get(req.runId);
+  if (!w) throw new Error(`no chat watch for run ${req.runId}`);
   const deadline = performance.now() + req.drainMs;
-  while (received < posts * req.expectedPerPost && performance.now() < deadline)
+  while (w.received < req.expected && performance.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
-  chatListeners.delete(listener);
+  chatListeners.delete(w.listener);
+  watches.delete(req.runId);
+  const first = w.arrivals.length > 0 ? w.arrivals[0] : 0;
+  let inWindow = 0;
+  for (const at of w.arrivals) if (at - first <= req.windowMs) inWindow++;
   return {
-    runId,
-    posts,
-    postErrors,
-    firstPostError,
-    received,
-    sendMs,
-    receivedInWindow,
-    latencyMs: summarize(latencies),
+    received: w.received,
+    duplicates: w.duplicates,
+    receivedInWindow: inWindow,
+    latencyMs: summarize(w.latencies),
   };
 }
 
@@ -234,8 +232,12 @@ async function handle(req: ClientRequest): Promise<ClientReply> {
       return connect(req);
     case 'webhook-latency':
       return webhookLatency(req);
-    case 'chat-fanin':
-      return chatFanin(req);
+    case 'clock':
+      return { now: epochNow() };
+    case 'chat-watch':
+      return chatWatch(req);
+    case 'chat-watch-end':
+      return chatWatchEnd(req);
     case 'close':
       for (const s of sockets.values()) s.close();
       sockets.clear();

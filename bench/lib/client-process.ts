@@ -1,22 +1,28 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type {
-  ChatFaninReply,
+  ChatWatchReply,
   ClientRequest,
+  ClockReply,
   ConnectReply,
   ReplyEnvelope,
   WebhookLatencyReply,
 } from '../client/protocol';
 import { onCleanup, track } from './children';
+import { epochNow } from './clock';
 import { ROOT } from './service';
 
 type ReplyOf<K extends ClientRequest['kind']> = K extends 'connect'
   ? ConnectReply
   : K extends 'webhook-latency'
     ? WebhookLatencyReply
-    : K extends 'chat-fanin'
-      ? ChatFaninReply
-      : { closed: true };
+    : K extends 'clock'
+      ? ClockReply
+      : K extends 'chat-watch'
+        ? { watching: true }
+        : K extends 'chat-watch-end'
+          ? ChatWatchReply
+          : { closed: true };
 
 /** The socket client process (bench/client/socket-client.ts), driven over IPC. */
 export class ClientProcess {
@@ -69,6 +75,24 @@ export class ClientProcess {
       });
       this.child.send({ id, body });
     });
+  }
+
+  /**
+   * How far the client's clock (`epochNow` there) is ahead of this process's: the median
+   * of the offsets seen over the fastest IPC round trips.
+   */
+  async clockOffset(rounds = 30): Promise<{ offsetMs: number; rttMs: number }> {
+    const samples: { offset: number; rtt: number }[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t0 = epochNow();
+      const { now } = await this.request({ kind: 'clock' });
+      const t1 = epochNow();
+      samples.push({ offset: now - (t0 + t1) / 2, rtt: t1 - t0 });
+    }
+    samples.sort((a, b) => a.rtt - b.rtt);
+    const best = samples.slice(0, Math.max(1, Math.floor(rounds / 3)));
+    best.sort((a, b) => a.offset - b.offset);
+    return { offsetMs: best[Math.floor(best.length / 2)].offset, rttMs: best[0].rtt };
   }
 
   async close(): Promise<void> {

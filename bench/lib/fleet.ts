@@ -6,6 +6,18 @@ export interface FleetPlan {
   offline: number;
   ready: number;
   streaming: number;
+  /**
+   * The platform (and chat account) each streaming user goes live on; default Twitch with a
+   * stream key only (no chat), or the sandbox demo account in sandbox mode.
+   */
+  account?: (userId: string) => StreamAccount;
+}
+
+/** What `PUT /api/platforms/<platform>` gets besides the stream key. */
+export interface StreamAccount {
+  platform: 'twitch' | 'youtube' | 'kick' | 'facebook';
+  channel?: string;
+  accessToken?: string;
 }
 
 export interface Fleet {
@@ -47,7 +59,7 @@ export async function buildFleet(
     inputOf: new Map(),
   };
   await activate(stack, fleet, log);
-  await promote(stack, fleet, log);
+  await promote(stack, fleet, log, plan.account);
   return fleet;
 }
 
@@ -69,8 +81,16 @@ export async function activate(stack: Stack, fleet: Fleet, log: (line: string) =
   }
 }
 
-/** Connects the encoders of `ready` and `streaming`, then Starts `streaming` on Twitch. */
-export async function promote(stack: Stack, fleet: Fleet, log: (line: string) => void) {
+/**
+ * Connects the encoders of `ready` and `streaming`, then Starts `streaming` on Twitch (or
+ * on the platform `account` gives each user).
+ */
+export async function promote(
+  stack: Stack,
+  fleet: Fleet,
+  log: (line: string) => void,
+  account?: (userId: string) => StreamAccount,
+) {
   const { api } = stack;
   const live = [...fleet.streaming, ...fleet.ready];
   if (live.length === 0) return;
@@ -95,11 +115,15 @@ export async function promote(stack: Stack, fleet: Fleet, log: (line: string) =>
   await must(
     'start streams',
     forEachLimit(fleet.streaming, CONCURRENCY, async (u) => {
-      await api.expect(200, u, 'PUT', '/api/platforms/twitch', {
-        streamKey: `live_${u}`,
+      const { platform, ...chat } = account?.(u) ?? {
+        platform: 'twitch',
         ...(stack.fake ? {} : SANDBOX_TWITCH),
+      };
+      await api.expect(200, u, 'PUT', `/api/platforms/${platform}`, {
+        streamKey: `live_${u}`,
+        ...chat,
       });
-      await api.expect(202, u, 'POST', '/api/session/start', { platforms: ['twitch'], title: u });
+      await api.expect(202, u, 'POST', '/api/session/start', { platforms: [platform], title: u });
     }),
   );
   const want = (before['streaming.live'] ?? 0) + fleet.streaming.length;

@@ -11,6 +11,7 @@ import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { toErrorBody } from '../common/errors/error-body';
 import { EventBus } from '../events/event-bus';
+import type { EventMap } from '../events/event-map';
 import { StartSessionDto } from '../sessions/dto/start-session.dto';
 import { SessionsService } from '../sessions/sessions.service';
 import { CommandRateLimit } from './command-rate-limit';
@@ -25,6 +26,10 @@ type LiveSocket = Socket<
 
 const userRoom = (userId: string) => `user:${userId}`;
 const OPS_ROOM = 'ops';
+/** Server-side event carrying one tick's chat batches to the other nodes. */
+const CHAT_RELAY = 'chat:relay';
+
+type ChatBatch = EventMap['chat.events'];
 /** Coalesces bursts of changes into one `session` snapshot per user. */
 const SNAPSHOT_DEBOUNCE_MS = 25;
 
@@ -39,6 +44,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private nsp!: Namespace<LiveClientEvents, LiveServerEvents>;
   private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
+  /** Chat batches of the current tick, for the other nodes (see `relayChat`). */
+  private relay: ChatBatch[] = [];
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -49,6 +56,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   afterInit(nsp: Namespace<LiveClientEvents, LiveServerEvents>): void {
     this.nsp = nsp;
+    nsp.on(CHAT_RELAY, (batches: ChatBatch[]) => this.onChatRelay(batches));
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token =
@@ -71,12 +79,32 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         this.nsp.to(userRoom(t.userId)).to(OPS_ROOM).emit('transition', t),
       ),
       this.events.on('session.output', (o) => this.nsp.to(userRoom(o.userId)).emit('output', o)),
-      this.events.on('chat.events', ({ userId, events }) =>
-        this.nsp.to(userRoom(userId)).emit('chat', events),
-      ),
+      this.events.on('chat.events', (batch) => this.relayChat(batch)),
       this.events.on('session.viewers', (v) => this.nsp.to(userRoom(v.userId)).emit('viewers', v)),
       this.events.on('session.changed', ({ userId }) => this.scheduleSnapshot(userId)),
     );
+  }
+
+  /**
+   * Chat goes to this node's sockets at once, and to the other nodes' in one adapter message
+   * per tick: the chat writer emits one batch per streamer per flush, and a cluster
+   * broadcast per batch (a NOTIFY each, parsed again by every node, ours included) cost
+   * more than storing the events.
+   */
+  private relayChat(batch: ChatBatch): void {
+    this.nsp.local.to(userRoom(batch.userId)).emit('chat', batch.events);
+    if (this.relay.push(batch) > 1) return;
+    setImmediate(() => {
+      const batches = this.relay;
+      this.relay = [];
+      this.nsp.serverSideEmit(CHAT_RELAY, batches);
+    });
+  }
+
+  private onChatRelay(batches: ChatBatch[]): void {
+    if (!Array.isArray(batches)) return;
+    for (const { userId, events } of batches)
+      this.nsp.local.to(userRoom(userId)).emit('chat', events);
   }
 
   onModuleDestroy(): void {

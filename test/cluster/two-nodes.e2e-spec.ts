@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
+import { FakeTwitchServer } from '../../libs/platforms';
 import { TokenVerifier } from '../../src/common/auth/token-verifier';
 import { killAllServices, ServiceProcess } from '../crash/service-process';
 import { createTestDatabase } from '../helpers/database';
@@ -16,6 +17,7 @@ const SECRET = 'cluster-test-secret-that-is-long-enough-0123';
  */
 describe('Two nodes on one database', () => {
   let fake: CloudflareFake;
+  let twitch: FakeTwitchServer;
   let db: Client;
   let a: ServiceProcess;
   let b: ServiceProcess;
@@ -23,6 +25,9 @@ describe('Two nodes on one database', () => {
 
   beforeAll(async () => {
     fake = await createCloudflareFake({ port: 0 });
+    twitch = await FakeTwitchServer.start(0);
+    twitch.addUser('roamer', '4242');
+    twitch.validTokens.add('roamer-twitch-token');
     const databaseUrl = await createTestDatabase();
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -41,6 +46,10 @@ describe('Two nodes on one database', () => {
       CLOUDFLARE_BASE_URL: fake.url,
       CLOUDFLARE_WEBHOOK_SECRET: fake.config.webhookSecret,
       CLOUDFLARE_MAX_RETRIES: '0',
+      TWITCH_CLIENT_ID: 'cluster-test',
+      TWITCH_IRC_URL: `ws://127.0.0.1:${twitch.port}`,
+      TWITCH_HELIX_URL: twitch.helixBaseUrl,
+      TWITCH_OAUTH_URL: twitch.oauthBaseUrl,
     });
     const [pa, pb] = [await freePort(), await freePort()];
     a = new ServiceProcess(pa, env('node-a', pa));
@@ -56,6 +65,7 @@ describe('Two nodes on one database', () => {
     await killAllServices();
     await db?.end();
     await fake?.close();
+    await twitch?.close();
   });
 
   it('keeps one owner, routes to it from any node, and fails over when it dies', async () => {
@@ -79,9 +89,15 @@ describe('Two nodes on one database', () => {
 
     expect((await call(a, 'POST', '/api/session')).status).toBe(200);
     expect(await owner()).toBe('node-a');
-    expect((await call(b, 'PUT', '/api/platforms/twitch', { streamKey: 'tw-roamer' })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await call(b, 'PUT', '/api/platforms/twitch', {
+          channel: 'roamer',
+          streamKey: 'tw-roamer',
+          accessToken: 'roamer-twitch-token',
+        })
+      ).status,
+    ).toBe(200);
 
     // A dashboard on node B.
     const socket = io(`${b.baseUrl}/live`, {
@@ -91,6 +107,8 @@ describe('Two nodes on one database', () => {
     });
     sockets.push(socket);
     const transitions: string[] = [];
+    const chat: string[] = [];
+    socket.on('chat', (events: { text: string }[]) => chat.push(...events.map((e) => e.text)));
     socket.on('transition', (t: { from: string; to: string }) =>
       transitions.push(`${t.from}->${t.to}`),
     );
@@ -115,6 +133,11 @@ describe('Two nodes on one database', () => {
     expect(start.headers.get('x-stream-supervisor-forwarded-by')).toBe('node-b');
     await waitFor(() => transitions.includes('ready->streaming'), 'the transition on B’s socket');
     await waitFor(() => fake.outputsOf(inputId).length === 1, 'one output');
+
+    // A viewer writes in Twitch chat: node A's monitor reads it, and B's dashboard gets it.
+    await waitFor(() => twitch.joined('roamer') > 0, 'A joined the Twitch channel');
+    twitch.sendRaw(twitch.privmsgLine('roamer', { login: 'viewer', id: '77' }, 'hello from A'));
+    await waitFor(() => chat.includes('hello from A'), 'the chat message on B’s socket');
 
     // Node A dies. B claims the session after the lease runs out and resumes it.
     await a.kill();

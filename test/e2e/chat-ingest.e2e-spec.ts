@@ -1,3 +1,5 @@
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from '../../src/health/database-health.indicator';
 import { DataSource } from 'typeorm';
 import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
 import { ChatEventEntity } from '../../src/chat/entities/chat-event.entity';
@@ -26,7 +28,8 @@ describe('Chat ingest under a burst (real PostgreSQL)', () => {
   beforeAll(async () => {
     ds = await createTestDataSource();
     bus = new EventBus();
-    chat = new ChatService(ds.getRepository(ChatEventEntity), ds, bus);
+    const health = new DatabaseHealthIndicator(new HealthIndicatorService(), ds);
+    chat = new ChatService(ds.getRepository(ChatEventEntity), ds, bus, health);
   });
   afterAll(() => ds.destroy());
 

@@ -7,7 +7,7 @@ export interface MonitorOptions {
   backoff?: Partial<BackoffOptions>;
   /** Consecutive failed connection attempts before the state becomes `failed`. Default 10. */
   maxConsecutiveFailures?: number;
-  /** Event batching to the sink. Default flush every 50 ms or at 500 events. */
+  /** Event batching to the sink. Default flush every 10 ms or at 500 events. */
   batch?: Partial<BatchOptions>;
   /** How many recent platformMessageIds to remember for de-duplication. Default 20,000. */
   dedupCapacity?: number;

@@ -117,7 +117,15 @@ export class TwitchMonitor implements PlatformMonitorHandle {
 
   private wire(): void {
     const c = this.client;
-    c.on('raw_message', (copy: unknown) => this.onRaw(copy));
+    // Not the `raw_message` event: tmi.js deep-copies (JSON round trip) every message for it
+    // whenever it has a listener, which costs about as much as parsing the line. We only
+    // read a command and a tag, before tmi.js handles the message.
+    const hooked = c as unknown as { handleMessage(message: unknown): void };
+    const handle = hooked.handleMessage.bind(c);
+    hooked.handleMessage = (message: unknown) => {
+      this.onRaw(message);
+      handle(message);
+    };
     c.on('join', (_channel, _user, self) => {
       if (self) this.runtime.connected();
     });
@@ -172,11 +180,11 @@ export class TwitchMonitor implements PlatformMonitorHandle {
     });
   }
 
-  private onRaw(copy: unknown): void {
-    const command = field(copy, 'command');
+  private onRaw(message: unknown): void {
+    const command = field(message, 'command');
     if (command === 'RECONNECT') this.serverAskedReconnect = true;
     if (command === 'USERSTATE') {
-      const id = str(field(field(copy, 'tags'), 'id'));
+      const id = str(field(field(message, 'tags'), 'id'));
       if (id) this.ackWaiters.shift()?.(id);
     }
   }

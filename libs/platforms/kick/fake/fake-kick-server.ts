@@ -117,6 +117,26 @@ export class FakeKickServer {
     }
   }
 
+  /**
+   * Broadcasts each channel's events (keys: Pusher channel names) to its subscribers, in one
+   * pass over the clients (for load generators; Pusher sends one event per frame).
+   */
+  broadcastToChannels(
+    eventsByChannel: ReadonlyMap<string, readonly { event: string; data: unknown }[]>,
+  ): void {
+    const frames = new Map<string, string[]>();
+    for (const [channel, events] of eventsByChannel)
+      frames.set(
+        channel,
+        events.map((e) => frame(e.event, e.data, channel)),
+      );
+    for (const client of this.clients) {
+      for (const channel of client.channels) {
+        for (const f of frames.get(channel) ?? []) client.socket.send(f);
+      }
+    }
+  }
+
   /** Closes every connection with a Pusher close code (4000–4099 refuse, 4100–4199 back off…). */
   closeConnections(code: number, reason = 'closed by fake'): void {
     for (const client of this.clients) client.socket.close(code, reason);
