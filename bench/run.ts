@@ -19,11 +19,19 @@ import { formatTable } from './report/table';
 import { capacity } from './scenarios/capacity';
 import { chatFanin } from './scenarios/chat-fanin';
 import { cloudflareBudget } from './scenarios/cloudflare-budget';
+import { failover } from './scenarios/failover';
 import { recovery } from './scenarios/recovery';
 import type { RunOutput, Scenario } from './scenarios/scenario';
 import { webhookLatency } from './scenarios/webhook-latency';
 
-const SCENARIOS: Scenario[] = [capacity, webhookLatency, chatFanin, cloudflareBudget, recovery];
+const SCENARIOS: Scenario[] = [
+  capacity,
+  webhookLatency,
+  chatFanin,
+  cloudflareBudget,
+  recovery,
+  failover,
+];
 /** Hard stop for the whole bench: it always ends by itself. */
 const GLOBAL_TIMEOUT_MS = 3 * 3600_000;
 

@@ -18,6 +18,8 @@ export interface StackOptions {
 
 export interface Stack {
   service: BenchService;
+  /** The service's environment (a second node of the same cluster starts from it). */
+  env: Record<string, string>;
   api: BenchApi;
   databaseUrl: string;
   /** The Cloudflare fake, in the bench process (absent in sandbox mode). */
@@ -62,25 +64,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       CLOUDFLARE_STREAM_WEBHOOK_SECRET: fake.config.videoWebhookSecret,
     };
   }
-  const service = new BenchService(
-    port,
-    {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: BENCH_JWT_SECRET,
-      SECRETS_KEY: BENCH_SECRETS_KEY,
-      NODE_ID: 'bench-node',
-      MAX_CONCURRENT_USERS: String(opts.sessions + 100),
-      // Raised for set-up only (see productionPollMs); the real account allows 1,200 / 5 min.
-      CLOUDFLARE_API_BUDGET: '1000000',
-      CLOUDFLARE_POLL_FAST: pollMs,
-      CLOUDFLARE_POLL_SLOW: pollMs,
-      CLOUDFLARE_TIMEOUT: '30s',
-      ...cloudflareEnv,
-      ...opts.env,
-    },
-    opts.mode,
-    opts.nodeArgs,
-  );
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    SECRETS_KEY: BENCH_SECRETS_KEY,
+    NODE_ID: 'bench-node',
+    MAX_CONCURRENT_USERS: String(opts.sessions + 100),
+    // Raised for set-up only (see productionPollMs); the real account allows 1,200 / 5 min.
+    CLOUDFLARE_API_BUDGET: '1000000',
+    CLOUDFLARE_POLL_FAST: pollMs,
+    CLOUDFLARE_POLL_SLOW: pollMs,
+    CLOUDFLARE_TIMEOUT: '30s',
+    ...cloudflareEnv,
+    ...opts.env,
+  };
+  const service = new BenchService(port, env, opts.mode, opts.nodeArgs);
   const close = async () => {
     await service.stop();
     await fake?.close();
@@ -89,6 +87,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   await service.start();
   return {
     service,
+    env,
     api: new BenchApi(() => service.baseUrl),
     databaseUrl,
     fake,

@@ -36,6 +36,9 @@ const MESSAGES = [
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 4) return false;
   const e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+  // TypeORM's answer when the connection of a transaction died under it (the server
+  // terminated it between two statements) and the transaction then tries to go on.
+  if ((err as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
   if (typeof e.code === 'string') {
     if (NETWORK_CODES.has(e.code) || unavailableSqlState(e.code)) return true;
   }

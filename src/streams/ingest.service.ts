@@ -128,22 +128,40 @@ export class IngestService {
 
   private async provision(userId: string, replace: boolean): Promise<StreamEntity> {
     // A transaction-scoped advisory lock serialises provisioning of one user across nodes.
-    return this.db
-      .transaction(async (tx) => {
+    let created: LiveInput | undefined;
+    try {
+      const row = await this.db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ingest:${userId}`]);
         const repo = tx.getRepository(StreamEntity);
         const existing = await repo.findOneBy({ userId });
         if (existing?.providerInputId && !replace) return existing;
-        const input = await this.cloudflare.createLiveInput({
+        created = await this.cloudflare.createLiveInput({
           userId,
           name: `stream-supervisor:${userId}`,
           recording: { mode: 'automatic' },
         });
         const row = existing ?? repo.create({ userId, settings: {} });
-        this.apply(row, input);
+        this.apply(row, created);
         return repo.save(row);
-      })
-      .then((row) => this.remember(userId, row));
+      });
+      return this.remember(userId, row);
+    } catch (err) {
+      // The input exists at Cloudflare but no row points at it (the database went away
+      // mid-transaction): delete it, or every retry would leave one more behind.
+      if (created) await this.discard(created.uid, userId);
+      throw err;
+    }
+  }
+
+  private async discard(inputId: string, userId: string): Promise<void> {
+    await this.cloudflare
+      .deleteLiveInput(inputId)
+      .catch((err: unknown) =>
+        this.logger.error(
+          { err, userId, inputId },
+          'A live input created for a failed provisioning could not be deleted; delete it by hand',
+        ),
+      );
   }
 
   private remember<T extends StreamEntity | null>(userId: string, row: T): T {

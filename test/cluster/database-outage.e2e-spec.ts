@@ -170,6 +170,33 @@ describe(`Database outage (${OUTAGES} × ${OUTAGE_MS} ms)`, () => {
       throw err;
     }));
 
+  it('stays up when the database goes away in the middle of a transaction, and leaks no input', async () => {
+    // Provisioning holds a transaction (and its connection) open while Cloudflare answers.
+    const userId = 'outage-mid-transaction';
+    const creates = fake.requestCount('live_inputs.create');
+    // Slow, but within CLOUDFLARE_TIMEOUT (2 s): the input does get created.
+    fake.injectFault({ route: 'live_inputs.create', latencyMs: 1500, times: 1 });
+    const first = call('POST', '/api/session', userId);
+    await waitFor(
+      async () => fake.requestCount('live_inputs.create') > creates,
+      'the live input being created',
+    );
+    await pg.stop(); // terminates the connection that sits idle inside the transaction
+    const res = await first;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
+    expect(service.running).toBe(true);
+    await pg.start();
+    await waitFor(
+      async () => (await call('POST', '/api/session', userId)).status === 200,
+      'the session once the database is back',
+    );
+    // The input created for the failed attempt was deleted: exactly one is left.
+    const inputs = [...fake.state.inputs.values()].filter((i) => i.meta.userId === userId);
+    expect(inputs).toHaveLength(1);
+    expect(service.running).toBe(true);
+  });
+
   const scenario = async () => {
     for (const userId of USERS)
       expect((await call('POST', '/api/session', userId)).status).toBe(200);

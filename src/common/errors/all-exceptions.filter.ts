@@ -27,9 +27,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     const body = toErrorBody(exception);
-    if (body.code === 'DATABASE_UNAVAILABLE') {
+    if (body.code === 'DATABASE_UNAVAILABLE' || body.code === 'PROVIDER_UNAVAILABLE') {
       // An outage, not a bug: readiness reports it; one line per request is enough.
-      this.logger.warn({ err: String(exception) }, 'Request failed: the database is unreachable');
+      this.logger.warn({ err: String(exception) }, `Request failed: ${body.message}`);
     } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }

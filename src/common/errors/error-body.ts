@@ -1,3 +1,4 @@
+import { ProviderError } from '../../../libs/common/provider-error';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
@@ -57,6 +58,14 @@ export function toErrorBody(err: unknown): ErrorBody {
   }
   if (isDatabaseUnavailable(err))
     return body(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; retry shortly');
+  // A provider that is down, slow or rate limiting us is an outage, not a bug.
+  if (err instanceof ProviderError && err.transient)
+    return body(
+      503,
+      'PROVIDER_UNAVAILABLE',
+      `${err.provider} is unavailable right now (${err.kind}); retry shortly`,
+      err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : undefined,
+    );
   const mw = err as MiddlewareError | undefined;
   const mwStatus = mw?.status ?? mw?.statusCode;
   if (mw && typeof mwStatus === 'number' && mwStatus >= 400 && mwStatus < 500) {
