@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { createCloudflareFake, type CloudflareFake } from '../libs/cloudflare';
-import { createPlatformFakes, type PlatformFakes } from '../libs/platforms';
+import { createPlatformFakes, platformFakeEnv, type PlatformFakes } from '../libs/platforms';
 import { BENCH_JWT_SECRET, BENCH_SECRETS_KEY, BenchApi } from '../bench/lib/api';
 import { BenchService } from '../bench/lib/service';
 import { freePort } from '../test/helpers/free-port';
@@ -28,7 +30,6 @@ const NODE_ENV = {
   CLOUDFLARE_TIMEOUT: '3s',
   // The fake has no account limit; the budget logic still runs, with room for 3 nodes.
   CLOUDFLARE_API_BUDGET: '100000',
-  TWITCH_CLIENT_ID: 'chaos-client',
 };
 
 /**
@@ -49,7 +50,12 @@ export class ChaosCluster {
     this.api = new BenchApi(() => this.lbUrl);
   }
 
-  static async start(nodeCount: number, random: () => number): Promise<ChaosCluster> {
+  static async start(
+    nodeCount: number,
+    random: () => number,
+    logDir: string,
+  ): Promise<ChaosCluster> {
+    mkdirSync(logDir, { recursive: true });
     const pg = await PostgresProcess.create({ database: 'chaos' });
     onCleanup(() => pg.close());
     const cloudflare = await createCloudflareFake({ port: 0 });
@@ -81,12 +87,13 @@ export class ChaosCluster {
           CLOUDFLARE_BASE_URL: cloudflare.url,
           CLOUDFLARE_WEBHOOK_SECRET: cloudflare.config.webhookSecret,
           CLOUDFLARE_STREAM_WEBHOOK_SECRET: cloudflare.config.videoWebhookSecret,
-          ...platformEnv(platforms),
+          ...platformFakeEnv(platforms),
           ...NODE_ENV,
         },
         'dist',
       );
       const node: ChaosNode = { id, service, up: false, kills: 0 };
+      service.logFile = path.join(logDir, `${id}.log`);
       service.onExit = (exit) => {
         node.up = false;
         if (exit.signal === 'SIGKILL') return;
@@ -135,20 +142,4 @@ export class ChaosCluster {
     await this.platforms.close();
     await this.pg.close();
   }
-}
-
-/** The platform endpoints as a deployment would set them, pointed at the fakes. */
-export function platformEnv(f: PlatformFakes): Record<string, string> {
-  return {
-    TWITCH_IRC_URL: `ws://127.0.0.1:${f.twitch.port}`,
-    TWITCH_HELIX_URL: f.twitch.helixBaseUrl,
-    TWITCH_OAUTH_URL: f.twitch.oauthBaseUrl,
-    YOUTUBE_API_URL: f.youtube.rootUrl,
-    YOUTUBE_TOKEN_URL: f.youtube.tokenUrl,
-    KICK_PUSHER_KEY: f.kick.appKey,
-    KICK_PUSHER_URL: `ws://127.0.0.1:${f.kick.port}`,
-    KICK_API_URL: f.kick.apiBaseUrl,
-    KICK_WEBSITE_URL: f.kick.apiBaseUrl,
-    FACEBOOK_GRAPH_URL: f.facebook.graphBaseUrl,
-  };
 }

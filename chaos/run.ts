@@ -9,6 +9,8 @@
  * only; every phase has a deadline, so it always stops by itself.
  */
 import { ensureBuilt } from '../bench/lib/build';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { cleanupAll } from '../bench/lib/children';
 import { machineInfo } from '../bench/lib/machine';
 import { ChaosCluster } from './cluster';
@@ -84,7 +86,8 @@ async function runOnce(profile: Profile, seed: number): Promise<boolean> {
   const rng = new Rng(seed);
   const started = Date.now();
   log(`seed ${seed}: starting PostgreSQL, the fakes and 3 nodes`);
-  const cluster = await ChaosCluster.start(3, rng.next);
+  const logDir = path.join(tmpdir(), `ss-chaos-${seed}-${Date.now().toString(36)}`);
+  const cluster = await ChaosCluster.start(3, rng.next, logDir);
   const workload = new Workload(cluster, rng);
   try {
     log(
@@ -137,6 +140,7 @@ async function runOnce(profile: Profile, seed: number): Promise<boolean> {
     const ok = results.every((r) => r.violations === 0);
     log(`${ok ? 'PASS' : 'FAIL'} (seed ${seed}) in ${Math.round((Date.now() - started) / 1000)} s`);
     if (!ok) {
+      log(`the nodes' logs (warnings and errors) are in ${logDir}`);
       for (const n of cluster.nodes)
         console.log(`--- last lines of ${n.id} ---\n${n.service.tail(15)}`);
     }

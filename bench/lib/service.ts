@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { track, onCleanup } from './children';
@@ -38,6 +38,8 @@ export class BenchService {
   readonly output: string[] = [];
   /** How each spawned process ended (a chaos run tells its own SIGKILLs from crashes). */
   readonly exits: { code: number | null; signal: NodeJS.Signals | null }[] = [];
+  /** Every line the process writes is also appended here, across restarts (chaos runs). */
+  logFile?: string;
   /** Called when a spawned process exits, however it ended. */
   onExit?: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
   private readonly dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-data-'));
@@ -88,6 +90,7 @@ export class BenchService {
       this.inspector ??= inspectorUrl(lines);
       this.output.push(...lines);
       this.output.splice(0, Math.max(0, this.output.length - 300));
+      if (this.logFile) appendFileSync(this.logFile, chunk);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createPlatformFakes, type PlatformFakes } from '../../libs/platforms';
+import { createPlatformFakes, platformFakeEnv, type PlatformFakes } from '../../libs/platforms';
 import { KICK_EVENTS } from '../../libs/platforms/kick/fake/kick-samples';
 import type { SessionViewBody } from '../lib/api';
 import { onCleanup } from '../lib/children';
@@ -56,7 +56,7 @@ export const chatFanin: Scenario = {
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions,
-      env: platformEnv(fakes),
+      env: platformFakeEnv(fakes),
       nodeArgs: ctx.serviceNodeArgs,
     });
     const client = new ClientProcess();
@@ -209,23 +209,6 @@ export const chatFanin: Scenario = {
     }
   },
 };
-
-/** The platform endpoints as a deployment sets them, pointed at the fakes. */
-function platformEnv(f: PlatformFakes): Record<string, string> {
-  return {
-    TWITCH_CLIENT_ID: 'bench-client',
-    TWITCH_IRC_URL: `ws://127.0.0.1:${f.twitch.port}`,
-    TWITCH_HELIX_URL: f.twitch.helixBaseUrl,
-    TWITCH_OAUTH_URL: f.twitch.oauthBaseUrl,
-    YOUTUBE_API_URL: f.youtube.rootUrl,
-    YOUTUBE_TOKEN_URL: f.youtube.tokenUrl,
-    KICK_PUSHER_KEY: f.kick.appKey,
-    KICK_PUSHER_URL: `ws://127.0.0.1:${f.kick.port}`,
-    KICK_API_URL: f.kick.apiBaseUrl,
-    KICK_WEBSITE_URL: f.kick.apiBaseUrl,
-    FACEBOOK_GRAPH_URL: f.facebook.graphBaseUrl,
-  };
-}
 
 /** One channel (and streamer account) per session on the fakes. */
 function addChannels(fakes: PlatformFakes, sessions: number): BenchChannel[] {

@@ -11,7 +11,11 @@ export type { KickChatOptions } from './kick/kick-chat.options';
 export { verifyKickWebhook, KICK_WEBHOOK_PUBLIC_KEY } from './kick/kick-webhook';
 export { FacebookChatAdapter } from './facebook/facebook-chat.adapter';
 export type { FacebookChatOptions } from './facebook/facebook-chat.options';
-export { createPlatformFakes, type PlatformFakes } from './fakes/create-platform-fakes';
+export {
+  createPlatformFakes,
+  platformFakeEnv,
+  type PlatformFakes,
+} from './fakes/create-platform-fakes';
 export { FakeTwitchServer } from './twitch/fake/fake-twitch-server';
 export { FakeYouTubeServer } from './youtube/fake/fake-youtube-server';
 export { FakeKickServer } from './kick/fake/fake-kick-server';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type {
   PlatformChatPort,
   PlatformMonitorHandle,
@@ -24,6 +24,7 @@ export interface MonitorHooks {
  */
 @Injectable()
 export class ChatMonitorsService {
+  private readonly logger = new Logger(ChatMonitorsService.name);
   private readonly ports = new Map<Platform, PlatformChatPort>();
   private readonly handles = new Map<string, PlatformMonitorHandle>();
 
@@ -64,7 +65,15 @@ export class ChatMonitorsService {
           if (state === 'failed') fail(new Error(detail ?? `${args.platform} chat failed`));
         },
         viewers: (count) => hooks.viewers(count),
-        tokens: (t) => void this.platforms.saveTokens(args.userId, args.platform, t),
+        tokens: (t) =>
+          void this.platforms
+            .saveTokens(args.userId, args.platform, t)
+            .catch((err: unknown) =>
+              this.logger.warn(
+                { err, userId: args.userId, platform: args.platform },
+                'Refreshed platform tokens not saved; they are refreshed again next time',
+              ),
+            ),
       },
     );
     const key = `${args.userId}:${args.platform}`;
@@ -108,13 +117,15 @@ export class ChatMonitorsService {
     title: string,
   ): Promise<Partial<Record<Platform, string>>> {
     const problems: Partial<Record<Platform, string>> = {};
+    // Never rejects: a failure (the platform, or the database holding the credentials) is
+    // one platform's problem, reported in the result.
     await Promise.all(
       platforms.map(async (platform) => {
-        const port = this.ports.get(platform);
-        const creds = await this.platforms.credentials(userId, platform);
-        if (!port?.setTitle || !creds?.channel || !creds.accessToken) return;
-        await port
-          .setTitle(
+        try {
+          const port = this.ports.get(platform);
+          const creds = await this.platforms.credentials(userId, platform);
+          if (!port?.setTitle || !creds?.channel || !creds.accessToken) return;
+          await port.setTitle(
             {
               userId,
               platform,
@@ -123,11 +134,10 @@ export class ChatMonitorsService {
               refreshToken: creds.refreshToken ?? undefined,
             },
             title,
-          )
-          .catch(
-            (err: unknown) =>
-              (problems[platform] = err instanceof Error ? err.message : String(err)),
           );
+        } catch (err) {
+          problems[platform] = err instanceof Error ? err.message : String(err);
+        }
       }),
     );
     return problems;

@@ -38,6 +38,24 @@ export class OwnershipService {
     return this.ttlSeconds * 1000;
   }
 
+  private databaseTroubleAt = 0;
+
+  /** This node could not reach the database (a lease renewal or a scan failed). */
+  noteDatabaseTrouble(): void {
+    this.databaseTroubleAt = Date.now();
+  }
+
+  /**
+   * Within one lease TTL after this node's own database trouble, it takes over no session
+   * of another node, however expired the lease looks: the database was most likely away
+   * for everyone, every lease expired meanwhile, and the owners need a moment to renew
+   * (and flush the writes they queued). Taking over at once, for an orphan scan or for a
+   * request that happened to land here, would fence a live owner and drop its queue.
+   */
+  takeoverPaused(now = Date.now()): boolean {
+    return now - this.databaseTroubleAt < this.leaseTtlMs;
+  }
+
   /** Announces this node (and its URL, for forwarded commands); called on every renewal too. */
   async heartbeat(url = this.url): Promise<void> {
     await this.db.query(
@@ -52,9 +70,10 @@ export class OwnershipService {
       .query(
         `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
               lease_expires_at = now() + make_interval(secs => $3)
-        WHERE user_id = $1 AND (owner_node IS NULL OR owner_node = $2 OR lease_expires_at IS NULL OR lease_expires_at < now())
+        WHERE user_id = $1 AND (owner_node IS NULL OR owner_node = $2 OR
+              ($4 AND (lease_expires_at IS NULL OR lease_expires_at < now())))
         RETURNING owner_epoch`,
-        [userId, this.nodeId, this.ttlSeconds],
+        [userId, this.nodeId, this.ttlSeconds, !this.takeoverPaused()],
       )
       .then(rowsOf<{ owner_epoch: string }>);
     if (rows.length > 0) return { owned: true, epoch: String(rows[0].owner_epoch) };

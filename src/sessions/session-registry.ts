@@ -46,8 +46,6 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private leaseTimer?: NodeJS.Timeout;
   private failoverTimer?: NodeJS.Timeout;
   private shuttingDown = false;
-  /** When this node last failed to reach the database (lease renewal or orphan scan). */
-  private databaseTroubleAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -372,7 +370,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       const lost = await this.ownership.renew([...this.actors.keys()]);
       for (const userId of lost) await this.drop(userId, 'lease lost');
     } catch (err) {
-      this.databaseTroubleAt = Date.now();
+      this.ownership.noteDatabaseTrouble();
       // Actors keep running and their writes queue. Leases may run out meanwhile; they
       // are renewed as soon as the database answers again (the renewal only needs
       // owner_node to still be this node), and the epoch fences this node if another one
@@ -390,7 +388,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
    */
   private async adoptOrphans(): Promise<void> {
     if (this.shuttingDown) return;
-    if (Date.now() - this.databaseTroubleAt < this.ownership.leaseTtlMs) return;
+    if (this.ownership.takeoverPaused()) return;
     try {
       for (const userId of await this.ownership.orphans()) {
         if (this.actors.has(userId) || this.actors.size >= this.config.session.maxConcurrentUsers)
@@ -401,7 +399,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
         });
       }
     } catch (err) {
-      this.databaseTroubleAt = Date.now();
+      this.ownership.noteDatabaseTrouble();
       this.logger.debug({ err }, 'Orphan scan failed; will retry');
     }
   }

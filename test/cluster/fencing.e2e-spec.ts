@@ -23,6 +23,27 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
   });
   afterAll(() => ds.destroy());
 
+  it('takes over no expired lease right after its own database trouble: the owner renews first', async () => {
+    // After an outage every lease has expired. A request landing on B must not claim A's
+    // session before A could renew (that fenced A and dropped the writes it had queued).
+    const a = node('a2');
+    const b = node('b2');
+    await store.ensure('u-outage');
+    expect(await a.claim('u-outage')).toMatchObject({ owned: true });
+    await ds.query(
+      `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = 'u-outage'`,
+    );
+    b.noteDatabaseTrouble();
+    expect(await b.claim('u-outage')).toMatchObject({ owned: false, ownerNode: 'a2' });
+    expect(await a.renew(['u-outage'])).toEqual([]); // A is back and keeps its session
+    // A node that had no trouble (or whose pause is over) takes a dead owner's session.
+    await ds.query(
+      `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = 'u-outage'`,
+    );
+    expect(b.takeoverPaused(Date.now() + 1000)).toBe(false);
+    expect(await node('c2').claim('u-outage')).toMatchObject({ owned: true });
+  });
+
   it('gives a session to one node at a time, and fences the stale owner after a takeover', async () => {
     const a = node('a');
     const b = node('b');

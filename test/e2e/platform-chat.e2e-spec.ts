@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
-import { createPlatformFakes, FakeTwitchServer, PlatformFakes } from '../../libs/platforms';
+import {
+  createPlatformFakes,
+  FakeTwitchServer,
+  platformFakeEnv,
+  PlatformFakes,
+} from '../../libs/platforms';
 import { KICK_EVENTS } from '../../libs/platforms/kick/fake/kick-samples';
 import { youtubeMessages } from '../../libs/platforms/youtube/fake/youtube-resources';
 import type { SessionView } from '../../src/sessions/session.view';
 import { createTestApp, TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
-
-/** The platform endpoints as a deployment would set them, pointed at the fakes. */
-function platformEnv(f: PlatformFakes): Record<string, string> {
-  return {
-    TWITCH_CLIENT_ID: 'test-client',
-    TWITCH_IRC_URL: `ws://127.0.0.1:${f.twitch.port}`,
-    TWITCH_HELIX_URL: f.twitch.helixBaseUrl,
-    TWITCH_OAUTH_URL: f.twitch.oauthBaseUrl,
-    YOUTUBE_API_URL: f.youtube.rootUrl,
-    YOUTUBE_TOKEN_URL: f.youtube.tokenUrl,
-    KICK_PUSHER_KEY: f.kick.appKey,
-    KICK_PUSHER_URL: `ws://127.0.0.1:${f.kick.port}`,
-    KICK_API_URL: f.kick.apiBaseUrl,
-    KICK_WEBSITE_URL: f.kick.apiBaseUrl,
-    FACEBOOK_GRAPH_URL: f.facebook.graphBaseUrl,
-  };
-}
 
 describe('Unified chat while streaming to all four platforms (real client libraries against the fakes)', () => {
   let cf: CloudflareFake;
@@ -34,7 +22,7 @@ describe('Unified chat while streaming to all four platforms (real client librar
   beforeAll(async () => {
     cf = await createCloudflareFake({ port: 0 });
     fakes = await createPlatformFakes();
-    t = await createTestApp({ RECONCILE_INTERVAL: '1h', ...platformEnv(fakes) }, cf);
+    t = await createTestApp({ RECONCILE_INTERVAL: '1h', ...platformFakeEnv(fakes) }, cf);
     token = await t.token(me);
   });
   afterAll(async () => {

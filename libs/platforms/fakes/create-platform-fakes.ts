@@ -55,3 +55,23 @@ export async function createPlatformFakes(
     },
   };
 }
+
+/**
+ * The service's platform endpoint variables as a deployment sets them, pointed at `f`
+ * (tests, benchmarks and the chaos run give these to the real adapters).
+ */
+export function platformFakeEnv(f: PlatformFakes): Record<string, string> {
+  return {
+    TWITCH_CLIENT_ID: 'fake-client',
+    TWITCH_IRC_URL: `ws://127.0.0.1:${f.twitch.port}`,
+    TWITCH_HELIX_URL: f.twitch.helixBaseUrl,
+    TWITCH_OAUTH_URL: f.twitch.oauthBaseUrl,
+    YOUTUBE_API_URL: f.youtube.rootUrl,
+    YOUTUBE_TOKEN_URL: f.youtube.tokenUrl,
+    KICK_PUSHER_KEY: f.kick.appKey,
+    KICK_PUSHER_URL: `ws://127.0.0.1:${f.kick.port}`,
+    KICK_API_URL: f.kick.apiBaseUrl,
+    KICK_WEBSITE_URL: f.kick.apiBaseUrl,
+    FACEBOOK_GRAPH_URL: f.facebook.graphBaseUrl,
+  };
+}
