@@ -46,14 +46,15 @@ export class OwnershipService {
   }
 
   /**
-   * Within one lease TTL after this node's own database trouble, it takes over no session
+   * Within two lease TTLs after this node's own database trouble, it takes over no session
    * of another node, however expired the lease looks: the database was most likely away
    * for everyone, every lease expired meanwhile, and the owners need a moment to renew
-   * (and flush the writes they queued). Taking over at once, for an orphan scan or for a
+   * (and flush the writes they queued; a chaos run saw renewals delayed by more than one
+   * TTL behind the retried writes). Taking over at once, for an orphan scan or for a
    * request that happened to land here, would fence a live owner and drop its queue.
    */
   takeoverPaused(now = Date.now()): boolean {
-    return now - this.databaseTroubleAt < this.leaseTtlMs;
+    return now - this.databaseTroubleAt < 2 * this.leaseTtlMs;
   }
 
   /** Announces this node (and its URL, for forwarded commands); called on every renewal too. */

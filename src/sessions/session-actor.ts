@@ -19,9 +19,9 @@ export interface SessionActorHooks {
   /** Another node owns the session now: this actor must stop without writing anything. */
   fenced(userId: string): void;
   /**
-   * A transition is in the log (or the database is unreachable and it waits in the queue):
-   * dashboards are told only what the log holds, so a crash between the change and its
-   * write never shows them a transition that history then lacks.
+   * A transition is in the log: dashboards are told only what the log holds, so a crash,
+   * a database outage or a takeover between the change and its write never shows them a
+   * transition that history then lacks.
    */
   transitioned(userId: string, t: TransitionRecord): void;
   changed(userId: string): void;
@@ -34,8 +34,6 @@ type Snapshot = SnapshotFrom<SessionMachine>;
 interface QueuedWrite {
   row: SessionEntity;
   transition?: TransitionRecord;
-  /** Whether `transitioned` has been called for it (once the write committed, or failed). */
-  announced: boolean;
 }
 
 export function topOf(value: Snapshot['value']): TopState {
@@ -62,6 +60,8 @@ export class SessionActor {
   private readonly pending: QueuedWrite[] = [];
   private flushing?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
+  /** Consecutive failed writes, for the retry backoff. */
+  private failures = 0;
   private lastTop: TopState;
   private lastKey: string;
   readonly children = new Map<string, ChildStatus>();
@@ -164,7 +164,7 @@ export class SessionActor {
   private enqueue(row: SessionEntity, transition?: TransitionRecord): void {
     row.version = this.row.version + 1;
     this.row = row;
-    this.pending.push({ row: { ...row }, transition, announced: false });
+    this.pending.push({ row: { ...row }, transition });
     void this.drain();
   }
 
@@ -213,9 +213,7 @@ export class SessionActor {
   }
 
   private announce(write: QueuedWrite): void {
-    if (!write.transition || write.announced) return;
-    write.announced = true;
-    this.hooks.transitioned(this.userId, write.transition);
+    if (write.transition) this.hooks.transitioned(this.userId, write.transition);
   }
 
   private drain(): Promise<void> {
@@ -232,6 +230,7 @@ export class SessionActor {
         const next = this.pending[0];
         await this.hooks.persist(next.row, next.transition);
         this.pending.shift();
+        this.failures = 0;
         this.announce(next);
       }
     } catch (err) {
@@ -254,11 +253,15 @@ export class SessionActor {
         { err, userId: this.userId, queued: this.pending.length },
         'Session write failed; will retry',
       );
-      // The database is away: dashboards see the session move on meanwhile (the writes
-      // follow, in order, when it is back).
-      for (const p of this.pending) this.announce(p);
+      // Not announced meanwhile: if another node has to take the session over before the
+      // database is back, these writes are fenced, and dashboards must not have been shown
+      // transitions that the log will never hold. Retries back off (1, 2, 4, 5 s, with
+      // jitter) so that thousands of queued actors do not crowd out the lease renewals
+      // when the database returns.
+      this.failures += 1;
+      const delay = Math.min(5000, 1000 * 2 ** (this.failures - 1)) * (0.75 + Math.random() / 2);
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.drain(), 1000);
+      this.retryTimer = setTimeout(() => void this.drain(), delay);
       this.retryTimer.unref();
     }
   }

@@ -381,10 +381,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Failover: claim sessions whose owner stopped renewing (a dead node), and resume them.
-   * Not within one lease TTL after this node could not reach the database: the owners
-   * were most likely cut off too, and every lease expired during the outage, so they get
-   * one TTL to renew theirs (and flush their queued transitions) before anything counts
-   * as orphaned. Adopting at once would fence a live owner and drop its queued writes.
+   * Paused right after this node's own database trouble (see OwnershipService
+   * `takeoverPaused`): the owners get time to renew before anything counts as orphaned.
    */
   private async adoptOrphans(): Promise<void> {
     if (this.shuttingDown) return;

@@ -40,7 +40,7 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     await ds.query(
       `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = 'u-outage'`,
     );
-    expect(b.takeoverPaused(Date.now() + 1000)).toBe(false);
+    expect(b.takeoverPaused(Date.now() + 2000)).toBe(false);
     expect(await node('c2').claim('u-outage')).toMatchObject({ owned: true });
   });
 
