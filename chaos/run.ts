@@ -10,6 +10,7 @@
  */
 import { ensureBuilt } from '../bench/lib/build';
 import { tmpdir } from 'node:os';
+import { Client } from 'pg';
 import * as path from 'node:path';
 import { cleanupAll } from '../bench/lib/children';
 import { machineInfo } from '../bench/lib/machine';
@@ -140,6 +141,7 @@ async function runOnce(profile: Profile, seed: number): Promise<boolean> {
     const ok = results.every((r) => r.violations === 0);
     log(`${ok ? 'PASS' : 'FAIL'} (seed ${seed}) in ${Math.round((Date.now() - started) / 1000)} s`);
     if (!ok) {
+      await printHistories(cluster, results);
       log(`the nodes' logs (warnings and errors) are in ${logDir}`);
       for (const n of cluster.nodes)
         console.log(`--- last lines of ${n.id} ---\n${n.service.tail(15)}`);
@@ -171,6 +173,27 @@ async function settle(
     await sleep(500);
   }
   return done.size;
+}
+
+/** The transition log of every streamer a violation names, to read next to the node logs. */
+async function printHistories(cluster: ChaosCluster, results: InvariantResult[]): Promise<void> {
+  const named = new Set(results.flatMap((r) => r.examples.join(' ').match(/chaos-u\d+/g) ?? []));
+  if (named.size === 0) return;
+  const db = new Client({ connectionString: cluster.pg.url });
+  await db.connect();
+  try {
+    for (const userId of named) {
+      const rows = await db.query<{ from: string; to: string; reason: string; at: Date }>(
+        'SELECT "from", "to", reason, at FROM session_transitions WHERE user_id = $1 ORDER BY id',
+        [userId],
+      );
+      console.log(`--- ${userId}: ${rows.rows.length} transitions ---`);
+      for (const t of rows.rows.slice(-12))
+        console.log(`  ${t.at.toISOString().slice(11, 23)} ${t.from} → ${t.to} (${t.reason})`);
+    }
+  } finally {
+    await db.end();
+  }
 }
 
 function printFaults(faults: FaultInjector, workload: Workload, cluster: ChaosCluster): void {

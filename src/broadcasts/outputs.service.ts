@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not, Repository } from 'typeorm';
@@ -32,6 +32,7 @@ export { CleanupIncompleteError } from './output-backends/output-backend';
  */
 @Injectable()
 export class OutputsService {
+  private readonly logger = new Logger(OutputsService.name);
   private readonly backends: Record<OutputBackend['source'], OutputBackend>;
 
   constructor(
@@ -79,7 +80,21 @@ export class OutputsService {
       await this.discard(broadcastId);
       throw err;
     }
-    for (const [i, row] of intents.entries()) await this.apply(row, outcomes[i]);
+    try {
+      for (const [i, row] of intents.entries()) await this.apply(row, outcomes[i]);
+    } catch (err) {
+      // The outputs exist but could not be recorded (the database went away): the session
+      // goes back to ready, so they must not stay live (a chaos run found them left behind).
+      await backend
+        .removeAll(userId)
+        .catch((cleanupErr: unknown) =>
+          this.logger.error(
+            { err: cleanupErr, userId },
+            'Outputs of a failed Start could not be removed; an ops reconcile of the session removes them',
+          ),
+        );
+      throw err;
+    }
     const active = intents.filter((r) => r.status === 'active').map((r) => r.platform);
     const failed = intents
       .filter((r) => r.status !== 'active')

@@ -197,6 +197,48 @@ describe(`Database outage (${OUTAGES} × ${OUTAGE_MS} ms)`, () => {
     expect(service.running).toBe(true);
   });
 
+  it('removes the outputs of a Start whose bookkeeping the database could not take', async () => {
+    const userId = 'outage-mid-start';
+    const send = async (method: string, path: string, body: object) =>
+      fetch(`${service.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await TokenVerifier.sign(TEST_JWT_SECRET, userId, 'streamer')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const state = async () =>
+      ((await (await call('GET', '/api/session', userId)).json()) as { state: string }).state;
+    expect((await call('POST', '/api/session', userId)).status).toBe(200);
+    expect((await send('PUT', '/api/platforms/twitch', { streamKey: 'tw-mid-start' })).status).toBe(
+      200,
+    );
+    const input = inputOf(userId);
+    await fake.connect(input);
+    await waitFor(async () => (await state()) === 'ready', 'ready');
+
+    // The output is created at Cloudflare while the database goes away under the Start.
+    const creates = fake.requestCount('outputs.create');
+    fake.injectFault({ route: 'outputs.create', latencyMs: 1500, times: 1 });
+    expect((await send('POST', '/api/session/start', {})).status).toBe(202);
+    await waitFor(
+      async () => fake.requestCount('outputs.create') > creates,
+      'the output being created',
+    );
+    await pg.stop();
+    const deletes = fake.requestCount('outputs.delete');
+    await waitFor(
+      async () => fake.requestCount('outputs.delete') > deletes,
+      'the unrecorded output to be deleted',
+    );
+    expect(fake.outputsOf(input)).toEqual([]);
+    await pg.start();
+    await waitFor(async () => (await state().catch(() => '')) === 'ready', 'back to ready');
+    expect(fake.outputsOf(input)).toEqual([]);
+    expect(service.running).toBe(true);
+  });
+
   const scenario = async () => {
     for (const userId of USERS)
       expect((await call('POST', '/api/session', userId)).status).toBe(200);
