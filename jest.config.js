@@ -26,6 +26,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   // Generous: on a loaded 2-core CI machine an app with its fakes can take a while to boot.
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
 };
