@@ -207,12 +207,27 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       userId,
       setTimeout(() => {
         this.pendingSnapshots.delete(userId);
-        void this.sessions
-          .view(userId)
-          .then((view) => this.nsp.to(userRoom(userId)).emit('session', view))
+        void this.anyoneListening(userId)
+          .then(async (listening) => {
+            if (!listening) return;
+            const view = await this.sessions.view(userId);
+            this.nsp.to(userRoom(userId)).emit('session', view);
+          })
           .catch((err: unknown) => this.logger.debug({ err, userId }, 'Snapshot not sent'));
       }, SNAPSHOT_DEBOUNCE_MS),
     );
+  }
+
+  /**
+   * Whether a snapshot could reach anyone: a dashboard of this user on this node, or any
+   * other node in the cluster (its dashboards are not known here). Building the view costs
+   * several queries per change, which a node with 10,000 sessions and few dashboards
+   * should not spend (a node that joined in the last heartbeat is not counted yet; its
+   * dashboards get their snapshot on connect and on resync).
+   */
+  private async anyoneListening(userId: string): Promise<boolean> {
+    if ((this.nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0) return true;
+    return (await this.nsp.adapter.serverCount()) > 1;
   }
 
   /**

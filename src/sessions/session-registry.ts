@@ -46,6 +46,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private leaseTimer?: NodeJS.Timeout;
   private failoverTimer?: NodeJS.Timeout;
   private shuttingDown = false;
+  /** An orphan scan is claiming sessions (scans run every LEASE_TTL / 2 and must not overlap). */
+  private adopting = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -128,22 +130,15 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     });
     if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
     let done = 0;
-    // Bounded parallelism: fast recovery without a thundering herd on the provider.
-    const queue = [...rows];
-    await Promise.all(
-      Array.from({ length: Math.min(16, queue.length) }, async () => {
-        for (let row = queue.shift(); row && !this.shuttingDown; row = queue.shift()) {
-          const stored = row;
-          await this.activateOnce(stored.userId, () => this.spawn(stored)).catch((err: unknown) => {
-            // Owned by another live node: it is that node's to run.
-            if (!(err instanceof NotOwnerError))
-              this.logger.error({ err, userId: stored.userId }, 'Recovery failed');
-          });
-          done += 1;
-          this.recoveryProblem = `recovering sessions (${done}/${rows.length})`;
-        }
-      }),
-    );
+    await this.inLanes(rows, async (stored) => {
+      await this.activateOnce(stored.userId, () => this.spawn(stored)).catch((err: unknown) => {
+        // Owned by another live node: it is that node's to run.
+        if (!(err instanceof NotOwnerError))
+          this.logger.error({ err, userId: stored.userId }, 'Recovery failed');
+      });
+      done += 1;
+      this.recoveryProblem = `recovering sessions (${done}/${rows.length})`;
+    });
     this.recoveryProblem = undefined;
     if (rows.length > 0) this.logger.log(`Recovered ${rows.length} session(s)`);
   }
@@ -385,21 +380,42 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
    * `takeoverPaused`): the owners get time to renew before anything counts as orphaned.
    */
   private async adoptOrphans(): Promise<void> {
-    if (this.shuttingDown) return;
+    if (this.shuttingDown || this.adopting) return;
     if (this.ownership.takeoverPaused()) return;
+    this.adopting = true;
     try {
-      for (const userId of await this.ownership.orphans()) {
+      await this.inLanes(await this.ownership.orphans(), async (userId) => {
         if (this.actors.has(userId) || this.actors.size >= this.config.session.maxConcurrentUsers)
-          continue;
+          return;
         await this.get(userId).catch((err: unknown) => {
           if (!(err instanceof NotOwnerError))
             this.logger.warn({ err, userId }, 'Failover claim failed');
         });
-      }
+      });
     } catch (err) {
       this.ownership.noteDatabaseTrouble();
       this.logger.debug({ err }, 'Orphan scan failed; will retry');
+    } finally {
+      this.adopting = false;
     }
+  }
+
+  /**
+   * Runs `work` for every item, 16 at a time, until shutdown begins: recovery and failover
+   * fast, without a thundering herd on the provider or the database.
+   */
+  private async inLanes<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    const queue = [...items];
+    await Promise.all(
+      Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (
+          let item = queue.shift();
+          item !== undefined && !this.shuttingDown;
+          item = queue.shift()
+        )
+          await work(item);
+      }),
+    );
   }
 
   /** Stops a local actor that is no longer ours, without touching the session. */

@@ -15,6 +15,26 @@ export interface TransitionRecord {
 }
 
 /** Durable half of the session actors: the session row and its append-only transition log. */
+/**
+ * The fenced, idempotent session write (see SessionStore.save): the row only while this
+ * node owns the session with its epoch and the version is new; the transition only when
+ * there is one and the row was written.
+ */
+const SAVE_SESSION = `
+  WITH updated AS (
+    UPDATE sessions SET
+      state = $5, substate = $6, state_since = $7, input_status = $8, input_last_seen_at = $9,
+      grace_ends_at = $10, broadcast_id = $11, end_reason = $12, cleanup_attempts = $13,
+      failed_reason = $14, last_reconciled_at = $15, version = $4, updated_at = $16
+    WHERE user_id = $1 AND owner_node = $2 AND owner_epoch = $3::bigint AND version < $4
+    RETURNING user_id
+  ), logged AS (
+    INSERT INTO session_transitions (user_id, "from", "to", reason, by, broadcast_id, at)
+    SELECT $1, $17, $18, $19, $20, $11, $21 FROM updated WHERE $17::text IS NOT NULL
+    RETURNING id
+  )
+  SELECT (SELECT count(*) FROM updated) AS updated, (SELECT count(*) FROM logged) AS logged`;
+
 @Injectable()
 export class SessionStore {
   constructor(
@@ -52,63 +72,44 @@ export class SessionStore {
    */
   async save(row: SessionEntity, transition?: TransitionRecord): Promise<void> {
     row.updatedAt = new Date();
-    await this.db.transaction(async (tx) => {
-      const result = await tx
-        .getRepository(SessionEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          state: row.state,
-          substate: row.substate,
-          stateSince: row.stateSince,
-          inputStatus: row.inputStatus,
-          inputLastSeenAt: row.inputLastSeenAt,
-          graceEndsAt: row.graceEndsAt,
-          broadcastId: row.broadcastId,
-          endReason: row.endReason,
-          cleanupAttempts: row.cleanupAttempts,
-          failedReason: row.failedReason,
-          lastReconciledAt: row.lastReconciledAt,
-          version: row.version,
-          updatedAt: row.updatedAt,
-        })
-        .where(
-          'user_id = :userId AND owner_node = :node AND owner_epoch = :epoch AND version < :version',
-          {
-            userId: row.userId,
-            node: row.ownerNode,
-            epoch: row.ownerEpoch,
-            version: row.version,
-          },
-        )
-        .execute();
-      if (!result.affected) {
-        const stored: { owner_node: string | null; owner_epoch: string; version: number }[] =
-          await tx.query(
-            'SELECT owner_node, owner_epoch, version FROM sessions WHERE user_id = $1',
-            [row.userId],
-          );
-        const current = stored[0];
-        const alreadySaved =
-          current !== undefined &&
-          current.owner_node === row.ownerNode &&
-          String(current.owner_epoch) === String(row.ownerEpoch) &&
-          current.version >= row.version;
-        if (alreadySaved) return;
-        throw new FencedError(row.userId);
-      }
-      if (transition) {
-        await tx.getRepository(SessionTransitionEntity).insert({
-          userId: row.userId,
-          from: transition.from,
-          to: transition.to,
-          reason: transition.reason,
-          by: transition.by,
-          broadcastId: row.broadcastId,
-          at: transition.at,
-        });
-      }
-    });
+    // One statement (atomic on its own): the row and its transition in one round trip, on
+    // the path of every webhook to the dashboards.
+    const result: { updated: string }[] = await this.db.query(SAVE_SESSION, [
+      row.userId,
+      row.ownerNode,
+      row.ownerEpoch,
+      row.version,
+      row.state,
+      row.substate,
+      row.stateSince,
+      row.inputStatus,
+      row.inputLastSeenAt,
+      row.graceEndsAt,
+      row.broadcastId,
+      row.endReason,
+      row.cleanupAttempts,
+      row.failedReason,
+      row.lastReconciledAt,
+      row.updatedAt,
+      transition?.from ?? null,
+      transition?.to ?? null,
+      transition?.reason ?? null,
+      transition?.by ?? null,
+      transition?.at ?? null,
+    ]);
+    if (Number(result[0]?.updated ?? 0) > 0) return;
+    const stored: { owner_node: string | null; owner_epoch: string; version: number }[] =
+      await this.db.query(
+        'SELECT owner_node, owner_epoch, version FROM sessions WHERE user_id = $1',
+        [row.userId],
+      );
+    const current = stored[0];
+    const alreadySaved =
+      current !== undefined &&
+      current.owner_node === row.ownerNode &&
+      String(current.owner_epoch) === String(row.ownerEpoch) &&
+      current.version >= row.version;
+    if (!alreadySaved) throw new FencedError(row.userId);
   }
 
   /** Ops restart: the session gets a fresh chance (the next escalations start from zero). */
