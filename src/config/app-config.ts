@@ -95,7 +95,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = r.string('HOST', '0.0.0.0');
   const config: AppConfig = {
     nodeEnv,
-    nodeId: r.string('NODE_ID', `${hostname()}-${process.pid}`),
+    // Stable across restarts, so a restarted node takes its own sessions back at once.
+    nodeId: r.string('NODE_ID', hostname()),
     cluster: { leaseTtlMs: r.duration('LEASE_TTL', 10_000, 1000), nodeUrl: r.url('NODE_URL') },
     http: {
       host,

@@ -11,7 +11,6 @@ import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { toErrorBody } from '../common/errors/error-body';
 import { EventBus } from '../events/event-bus';
-import type { EventMap } from '../events/event-map';
 import { StartSessionDto } from '../sessions/dto/start-session.dto';
 import { SessionsService } from '../sessions/sessions.service';
 import { CommandRateLimit } from './command-rate-limit';
@@ -26,10 +25,15 @@ type LiveSocket = Socket<
 
 const userRoom = (userId: string) => `user:${userId}`;
 const OPS_ROOM = 'ops';
-/** Server-side event carrying one tick's chat batches to the other nodes. */
-const CHAT_RELAY = 'chat:relay';
+/** Server-side event carrying one tick's events to the other nodes' dashboards. */
+const RELAY = 'live:relay';
 
-type ChatBatch = EventMap['chat.events'];
+/** One event for the dashboards in `rooms` (relayed as is to the other nodes). */
+interface Relayed {
+  rooms: string[];
+  event: 'transition' | 'output' | 'chat' | 'viewers' | 'session';
+  payload: unknown;
+}
 /** Coalesces bursts of changes into one `session` snapshot per user. */
 const SNAPSHOT_DEBOUNCE_MS = 25;
 
@@ -44,8 +48,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private nsp!: Namespace<LiveClientEvents, LiveServerEvents>;
   private readonly pendingSnapshots = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
-  /** Chat batches of the current tick, for the other nodes (see `relayChat`). */
-  private relay: ChatBatch[] = [];
+  /** Events of the current tick, for the other nodes (see `send`). */
+  private relay: Relayed[] = [];
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -56,7 +60,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   afterInit(nsp: Namespace<LiveClientEvents, LiveServerEvents>): void {
     this.nsp = nsp;
-    nsp.on(CHAT_RELAY, (batches: ChatBatch[]) => this.onChatRelay(batches));
+    nsp.on(RELAY, (items: Relayed[]) => this.onRelay(items));
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token =
@@ -76,35 +80,42 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     });
     this.unsubscribe.push(
       this.events.on('session.transition', (t) =>
-        this.nsp.to(userRoom(t.userId)).to(OPS_ROOM).emit('transition', t),
+        this.send([userRoom(t.userId), OPS_ROOM], 'transition', t),
       ),
-      this.events.on('session.output', (o) => this.nsp.to(userRoom(o.userId)).emit('output', o)),
-      this.events.on('chat.events', (batch) => this.relayChat(batch)),
-      this.events.on('session.viewers', (v) => this.nsp.to(userRoom(v.userId)).emit('viewers', v)),
+      this.events.on('session.output', (o) => this.send([userRoom(o.userId)], 'output', o)),
+      this.events.on('chat.events', (b) => this.send([userRoom(b.userId)], 'chat', b.events)),
+      this.events.on('session.viewers', (v) => this.send([userRoom(v.userId)], 'viewers', v)),
       this.events.on('session.changed', ({ userId }) => this.scheduleSnapshot(userId)),
     );
   }
 
   /**
-   * Chat goes to this node's sockets at once, and to the other nodes' in one adapter message
-   * per tick: the chat writer emits one batch per streamer per flush, and a cluster
-   * broadcast per batch (a NOTIFY each, parsed again by every node, ours included) cost
-   * more than storing the events.
+   * Every event goes to this node's sockets at once, in order, and to the other nodes' in
+   * one adapter message per tick. The adapter's own room broadcast delivers locally only
+   * after its NOTIFY round trip: two transitions of one session could overtake each other
+   * (seen after a database outage, when queued writes commit back to back), every event
+   * waited for the database, and a chat batch per streamer per flush cost a NOTIFY each.
    */
-  private relayChat(batch: ChatBatch): void {
-    this.nsp.local.to(userRoom(batch.userId)).emit('chat', batch.events);
-    if (this.relay.push(batch) > 1) return;
+  private send(rooms: string[], event: Relayed['event'], payload: unknown): void {
+    this.emitLocal({ rooms, event, payload });
+    if (this.relay.push({ rooms, event, payload }) > 1) return;
     setImmediate(() => {
-      const batches = this.relay;
+      const items = this.relay;
       this.relay = [];
-      this.nsp.serverSideEmit(CHAT_RELAY, batches);
+      this.nsp.serverSideEmit(RELAY, items);
     });
   }
 
-  private onChatRelay(batches: ChatBatch[]): void {
-    if (!Array.isArray(batches)) return;
-    for (const { userId, events } of batches)
-      this.nsp.local.to(userRoom(userId)).emit('chat', events);
+  private emitLocal({ rooms, event, payload }: Relayed): void {
+    (this.nsp.local.to(rooms) as { emit(event: string, payload: unknown): boolean }).emit(
+      event,
+      payload,
+    );
+  }
+
+  private onRelay(items: Relayed[]): void {
+    if (!Array.isArray(items)) return;
+    for (const item of items) this.emitLocal(item);
   }
 
   onModuleDestroy(): void {
@@ -210,8 +221,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         void this.anyoneListening(userId)
           .then(async (listening) => {
             if (!listening) return;
-            const view = await this.sessions.view(userId);
-            this.nsp.to(userRoom(userId)).emit('session', view);
+            this.send([userRoom(userId)], 'session', await this.sessions.view(userId));
           })
           .catch((err: unknown) => this.logger.debug({ err, userId }, 'Snapshot not sent'));
       }, SNAPSHOT_DEBOUNCE_MS),
