@@ -14,8 +14,6 @@ export interface ChaosNode {
   service: BenchService;
   /** False from the moment the chaos run kills it until it answers again. */
   up: boolean;
-  /** SIGKILLs the run sent (every other exit is a crash). */
-  kills: number;
 }
 
 /** Settings that make faults show quickly: short leases, fast fallback polling, short grace. */
@@ -92,7 +90,7 @@ export class ChaosCluster {
         },
         'dist',
       );
-      const node: ChaosNode = { id, service, up: false, kills: 0 };
+      const node: ChaosNode = { id, service, up: false };
       service.logFile = path.join(logDir, `${id}.log`);
       service.onExit = (exit) => {
         node.up = false;
@@ -121,7 +119,6 @@ export class ChaosCluster {
 
   async killNode(node: ChaosNode): Promise<void> {
     node.up = false;
-    node.kills++;
     await node.service.kill();
   }
 
