@@ -8,7 +8,7 @@ import {
 import { activeBroadcast, createYouTubeClient, YouTubeMonitor } from './youtube-monitor';
 
 /**
- * YouTube live chat over googleapis (`google.youtube({ version: 'v3', rootUrl })`).
+ * YouTube live chat over googleapis (`youtube({ version: 'v3', rootUrl })`).
  * `account.extra.liveChatId` / `videoId` skip the active-broadcast lookup.
  */
 export class YouTubeChatAdapter extends MonitorAdapter<YouTubeChatOptions, ResolvedYouTubeOptions> {

@@ -1,4 +1,4 @@
-import type { youtube_v3 } from 'googleapis';
+import type { youtube_v3 } from 'googleapis/build/src/apis/youtube';
 import type { ChatEventType, NormalizedChatEvent } from '../platform-chat.port';
 
 const TYPES: Record<string, ChatEventType> = {
