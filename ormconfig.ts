@@ -8,6 +8,7 @@ import { InitialSchema1764590000000 } from './src/database/migrations/1764590000
 import { SocketIoAttachments1764600000000 } from './src/database/migrations/1764600000000-socket-io-attachments';
 import { OwnershipLeases1764610000000 } from './src/database/migrations/1764610000000-ownership-leases';
 import { DropNextCleanupAt1764620000000 } from './src/database/migrations/1764620000000-drop-next-cleanup-at';
+import { OpenOutputsByUser1764630000000 } from './src/database/migrations/1764630000000-open-outputs-by-user';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
 import { PlatformConnectionEntity } from './src/platforms/entities/platform-connection.entity';
 import { SessionTransitionEntity } from './src/sessions/entities/session-transition.entity';
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   SocketIoAttachments1764600000000,
   OwnershipLeases1764610000000,
   DropNextCleanupAt1764620000000,
+  OpenOutputsByUser1764630000000,
 ];
 
 /**

@@ -72,4 +72,5 @@ export interface OpsSessionItem {
   state: string;
   substate: string | null;
   resident: boolean;
+  lastReconciledAt: string | null;
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { CloudflareStreamPort } from '../../libs/cloudflare';
+import type { CloudflareStreamPort, RequestBudget } from '../../libs/cloudflare';
 import { loadConfig } from '../../src/config/app-config';
 import { InputObserver } from '../../src/sessions/input-observer';
 import type { IngestService } from '../../src/streams/ingest.service';
@@ -27,6 +27,7 @@ export const cloudflareBudget: Scenario = {
       {} as CloudflareStreamPort,
       null,
       {} as IngestService,
+      {} as RequestBudget,
     );
     const policy: PollPolicy = (a) => observer.pollDelayMs(a);
     const churn: ChurnModel = {

@@ -5,12 +5,16 @@ import { promValues } from '../lib/prom-text';
 import { startStack } from '../lib/stack';
 import type { Scenario } from './scenario';
 
+/** How often the bench scrapes /metrics while it waits: each scrape costs the service CPU. */
+const SCRAPE_EVERY_MS = 100;
+
 /** GET /api/ops/sessions returns at most this many rows (no pagination). */
 const OPS_LIST_CAP = 5000;
 
 /**
  * SIGKILL the node holding N live sessions, start it again on the same database, and time
- * until every session is resident again in the state the provider's truth says.
+ * until every session is resident again, and until every one was verified against the
+ * provider (Cloudflare's truth read since the restart, cross-checked through the ops API).
  */
 export const recovery: Scenario = {
   name: 'recovery',
@@ -35,6 +39,7 @@ export const recovery: Scenario = {
       await new Promise((r) => setTimeout(r, 2000)); // queued session writes land
 
       await stack.service.kill();
+      const restartedAt = Date.now();
       stack.service.spawn();
       const liveMs = await stack.service.waitLive();
       const want = { ready, streaming };
@@ -47,14 +52,29 @@ export const recovery: Scenario = {
           );
         },
         300_000,
-        25,
+        SCRAPE_EVERY_MS,
       );
       const residentMs = performance.now() - stack.service.startedAt;
-      // Cross-check through the ops API (state-filtered lists stay under its row cap).
+      await pollUntil(
+        'every resumed session verified against Cloudflare (sessions_unverified)',
+        async () =>
+          promValues(await stack.service.metricsText(), 'sessions_unverified').get('') === 0,
+        300_000,
+        SCRAPE_EVERY_MS,
+      );
+      const verifiedMs = performance.now() - stack.service.startedAt;
+      // Cross-check through the ops API (state-filtered lists stay under its row cap): every
+      // session resident, in its state, and read from the provider since the restart.
       let checked = 0;
       for (const [state, count] of Object.entries(want)) {
         const items = await stack.api.ops<OpsSessionItem[]>(`/api/ops/sessions?state=${state}`);
-        const wrong = items.filter((i) => !i.resident || i.state !== state);
+        const wrong = items.filter(
+          (i) =>
+            !i.resident ||
+            i.state !== state ||
+            !i.lastReconciledAt ||
+            Date.parse(i.lastReconciledAt) < restartedAt,
+        );
         if (wrong.length > 0)
           throw new Error(
             `${wrong.length} ${state} session(s) not reconciled, e.g. ${JSON.stringify(wrong[0])}`,
@@ -63,19 +83,24 @@ export const recovery: Scenario = {
           throw new Error(`ops lists ${items.length} ${state} sessions, want ${count}`);
         checked += items.length;
       }
-      const reconciledMs = performance.now() - stack.service.startedAt;
       ctx.log(
-        `  restart: listening after ${(liveMs / 1000).toFixed(2)} s, all resident after ${(residentMs / 1000).toFixed(2)} s (${checked} checked via ops)`,
+        `  restart: listening after ${(liveMs / 1000).toFixed(2)} s, all resident after ${(residentMs / 1000).toFixed(2)} s, all verified after ${(verifiedMs / 1000).toFixed(2)} s (${checked} checked via ops)`,
       );
       return {
         params: { sessions: n, ready, streaming },
         metrics: [
           {
             key: 'reconciled_s',
-            label: 'restart → every session reconciled',
+            label: 'restart → every session verified against Cloudflare',
+            unit: 's',
+            value: verifiedMs / 1000,
+            target: { op: '<=', value: 5 },
+          },
+          {
+            key: 'resident_s',
+            label: 'restart → every session resident (stored state)',
             unit: 's',
             value: residentMs / 1000,
-            target: { op: '<=', value: 5 },
           },
           {
             key: 'listening_s',
@@ -91,19 +116,13 @@ export const recovery: Scenario = {
           },
           {
             key: 'recovery_net_s',
-            label: 'reconciled − empty boot (recovery work alone)',
+            label: 'verified − empty boot (recovery work alone)',
             unit: 's',
-            value: (residentMs - emptyBootMs) / 1000,
-          },
-          {
-            key: 'ops_verified_s',
-            label: 'restart → verified through GET /api/ops/sessions',
-            unit: 's',
-            value: reconciledMs / 1000,
+            value: (verifiedMs - emptyBootMs) / 1000,
           },
         ],
         notes: [
-          'sessions are recovered inside onApplicationBootstrap, before the port listens, so "listening" ≈ "recovered"',
+          'sessions first resume from their stored state in batches of 500 (resident: webhooks and commands reach them), then each is verified with one Cloudflare read, 16 at a time; the bench budget is unlimited, the production one (1,200 per 5 min) lets verification use half of it and leaves the rest to the input monitors',
           `GET /api/ops/sessions returns at most ${OPS_LIST_CAP} rows: the bench checks per state, and counts via sessions_active`,
         ],
       };

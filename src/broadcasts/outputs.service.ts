@@ -169,6 +169,20 @@ export class OutputsService {
     }
   }
 
+  /**
+   * Which of these users may have outputs on the provider: every output is recorded as an
+   * intent before it is created, and marked removed only once its deletion was verified,
+   * so a user without an unremoved output row has none (no provider call needed).
+   */
+  async usersWithOpenOutputs(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: { user_id: string }[] = await this.outputs.query(
+      `SELECT DISTINCT user_id FROM outputs WHERE user_id = ANY($1::text[]) AND status <> 'removed'`,
+      [userIds],
+    );
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   /** Outputs exist only while streaming or ending; anything else on the provider is a leak. */
   async removeStrays(userId: string): Promise<number> {
     const removed = await (await this.backendFor(userId)).removeAll(userId);

@@ -67,26 +67,38 @@ export class OwnershipService {
   }
 
   async claim(userId: string): Promise<ClaimResult> {
-    const rows: { owner_epoch: string }[] = await this.db
-      .query(
-        `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
-              lease_expires_at = now() + make_interval(secs => $3)
-        WHERE user_id = $1 AND (owner_node IS NULL OR owner_node = $2 OR
-              ($4 AND (lease_expires_at IS NULL OR lease_expires_at < now())))
-        RETURNING owner_epoch`,
-        [userId, this.nodeId, this.ttlSeconds, !this.takeoverPaused()],
-      )
-      .then(rowsOf<{ owner_epoch: string }>);
-    if (rows.length > 0) return { owned: true, epoch: String(rows[0].owner_epoch) };
-    const owner: { owner_node: string; url: string | null }[] = await this.db.query(
+    const epoch = (await this.claimMany([userId])).get(userId);
+    if (epoch !== undefined) return { owned: true, epoch };
+    return { owned: false, ...(await this.ownerOf(userId)) };
+  }
+
+  /** Who holds a session, and where to forward its commands. */
+  async ownerOf(userId: string): Promise<{ ownerNode: string; ownerUrl: string | null }> {
+    const owner: { owner_node: string | null; url: string | null }[] = await this.db.query(
       `SELECT s.owner_node, n.url FROM sessions s LEFT JOIN nodes n ON n.node_id = s.owner_node WHERE s.user_id = $1`,
       [userId],
     );
-    return {
-      owned: false,
-      ownerNode: owner[0]?.owner_node ?? 'unknown',
-      ownerUrl: owner[0]?.url ?? null,
-    };
+    return { ownerNode: owner[0]?.owner_node ?? 'unknown', ownerUrl: owner[0]?.url ?? null };
+  }
+
+  /**
+   * Claims every session of `userIds` that is unowned, this node's, or (unless takeovers
+   * are paused) whose lease expired, in one statement. Returns the new epoch of each one
+   * claimed; the others are owned by a live node.
+   */
+  async claimMany(userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows: { user_id: string; owner_epoch: string }[] = await this.db
+      .query(
+        `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
+              lease_expires_at = now() + make_interval(secs => $3)
+        WHERE user_id = ANY($1::text[]) AND (owner_node IS NULL OR owner_node = $2 OR
+              ($4 AND (lease_expires_at IS NULL OR lease_expires_at < now())))
+        RETURNING user_id, owner_epoch`,
+        [userIds, this.nodeId, this.ttlSeconds, !this.takeoverPaused()],
+      )
+      .then(rowsOf<{ user_id: string; owner_epoch: string }>);
+    return new Map(rows.map((r) => [r.user_id, String(r.owner_epoch)]));
   }
 
   /** Renews every lease this node holds; returns the user ids it turned out to have lost. */

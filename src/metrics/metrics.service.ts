@@ -28,6 +28,15 @@ export class MetricsService {
     },
   });
 
+  sessionsUnverified?: () => number;
+
+  readonly unverified: Gauge = new Gauge({
+    name: 'sessions_unverified',
+    help: 'Sessions resumed from their stored state (recovery, failover) and not yet checked against the provider',
+    registers: [this.registry],
+    collect: () => this.unverified.set(this.sessionsUnverified?.() ?? 0),
+  });
+
   readonly transitions = new Counter({
     name: 'session_transitions_total',
     help: 'Session state transitions',

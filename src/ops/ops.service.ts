@@ -39,6 +39,8 @@ export class OpsService {
         children: actor ? [...actor.children.values()] : [],
         stuck: stuckReason !== null,
         stuckReason,
+        /** Last time the provider's truth was read for it (null: never). */
+        lastReconciledAt: row.lastReconciledAt?.toISOString() ?? null,
       };
     });
     return filter.stuck ? items.filter((i) => i.stuck) : items;

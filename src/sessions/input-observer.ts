@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOUDFLARE_STREAM, CloudflareStreamPort } from '../../libs/cloudflare';
+import { CLOUDFLARE_STREAM, CloudflareStreamPort, RequestBudget } from '../../libs/cloudflare';
+import { CLOUDFLARE_BUDGET } from '../providers/cloudflare.provider';
+import type { StreamEntity } from '../streams/entities/stream.entity';
 import { ProviderError } from '../../libs/common/provider-error';
 import { LIVEKIT, type LiveKitPort } from '../../libs/livekit';
 import type { AppConfig } from '../config/app-config';
@@ -12,6 +14,8 @@ import type { TopState } from './machine/session.machine';
 
 /** Share of the account-wide Cloudflare budget that fallback polling may use. */
 const POLL_SHARE = 0.5;
+/** Verifying recovered sessions stops once this share of the budget's window is used. */
+const VERIFY_SHARE = 0.5;
 
 /**
  * Reads the provider's truth about a user's input, and decides how often to poll for it.
@@ -26,6 +30,7 @@ export class InputObserver {
     @Inject(CLOUDFLARE_STREAM) private readonly cloudflare: CloudflareStreamPort,
     @Inject(LIVEKIT) private readonly livekit: LiveKitPort | null,
     private readonly ingest: IngestService,
+    @Inject(CLOUDFLARE_BUDGET) private readonly budget: RequestBudget,
   ) {}
 
   /**
@@ -33,17 +38,20 @@ export class InputObserver {
    * go-live, the live input's status for Cloudflare. Throws ProviderError when the provider
    * cannot be asked (the session keeps its state).
    */
-  async observe(userId: string): Promise<InputObservation> {
+  async observe(userId: string, known?: StreamEntity | null): Promise<InputObservation> {
     const at = new Date().toISOString();
-    const stream = await this.ingest.find(userId).catch((err: unknown) => {
-      // Not knowing the input (the database is down and it was never read) is a skipped
-      // poll, like a provider outage: it must not count as the monitor crashing.
-      if (isDatabaseUnavailable(err))
-        throw new ProviderError('database', 'unavailable', 'the database is unreachable', {
-          cause: err,
-        });
-      throw err;
-    });
+    const stream =
+      known !== undefined
+        ? known
+        : await this.ingest.find(userId).catch((err: unknown) => {
+            // Not knowing the input (the database is down and it was never read) is a skipped
+            // poll, like a provider outage: it must not count as the monitor crashing.
+            if (isDatabaseUnavailable(err))
+              throw new ProviderError('database', 'unavailable', 'the database is unreachable', {
+                cause: err,
+              });
+            throw err;
+          });
     if (stream?.source === 'livekit') {
       if (!this.livekit)
         throw new ProviderError('livekit', 'unavailable', 'LiveKit is not configured');
@@ -54,6 +62,17 @@ export class InputObserver {
     const input = await this.cloudflare.getLiveInput(inputId);
     if (!input) return { status: null, at, source: 'cloudflare', missing: true };
     return { status: input.status, at, source: 'cloudflare' };
+  }
+
+  /**
+   * Whether a verification read (recovery, failover) may be spent now: only while less
+   * than half of the account budget's window is used, so commands (Start, Stop) and the
+   * fallback polling always keep the other half. `inFlight`: verification reads already
+   * started that may not have drawn from the budget yet.
+   */
+  canAffordVerification(inFlight = 0): boolean {
+    const { used, limit, blockedUntil } = this.budget.stats();
+    return blockedUntil === null && used + inFlight < limit * VERIFY_SHARE;
   }
 
   pollDelayMs(args: { phase: 'changing' | 'stable'; state: TopState; sessions: number }): number {

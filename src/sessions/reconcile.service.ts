@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { StreamEntity } from '../streams/entities/stream.entity';
 import type { SessionEntity } from './entities/session.entity';
 import { InputObserver } from './input-observer';
 import { classifyInput, InputObservation } from './machine/input-status';
@@ -26,16 +27,28 @@ export class ReconcileService {
 
   constructor(private readonly observer: InputObserver) {}
 
-  async plan(row: SessionEntity): Promise<ReconcilePlan> {
+  /**
+   * Reads the provider's truth and decides. `stream` is the user's ingest row when the
+   * caller already read it (a recovery batch reads them all at once).
+   */
+  async plan(row: SessionEntity, stream?: StreamEntity | null): Promise<ReconcilePlan> {
     let observation: InputObservation | undefined;
     try {
-      observation = await this.observer.observe(row.userId);
+      observation = await this.observer.observe(row.userId, stream);
     } catch (err) {
       this.logger.warn(
         { err, userId: row.userId },
         'Provider unreachable during reconcile; trusting stored state',
       );
     }
+    return this.decide(row, observation);
+  }
+
+  /**
+   * Where the actor belongs, from an observation, or from the stored state alone (then
+   * `providerKnown` is false and the caller verifies it later).
+   */
+  decide(row: SessionEntity, observation?: InputObservation): ReconcilePlan {
     const stored = { status: row.inputStatus, missing: false };
     const c = classifyInput(observation ?? stored);
     const input = {

@@ -40,6 +40,18 @@ export function topOf(value: Snapshot['value']): TopState {
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as TopState;
 }
 
+/** What a session write records: a snapshot with the same key as the last write is not saved again. */
+function stateKey(
+  top: TopState,
+  sub: string | null,
+  inputStatus: string | null,
+  graceEndsAt: number | null,
+  broadcastId: string | null,
+  cleanupAttempts: number,
+): string {
+  return JSON.stringify([top, sub, inputStatus, graceEndsAt, broadcastId, cleanupAttempts]);
+}
+
 export function subOf(value: Snapshot['value']): string | null {
   if (typeof value === 'string') return null;
   const inner = Object.values(value)[0];
@@ -105,6 +117,17 @@ export class SessionActor {
     // snapshot is compared with the stored state (which also records `ready -> offline`
     // when the encoder went away while the process was down).
     this.lastTop = this.row.state;
+    // A resume that lands exactly where the row says writes nothing (a recovery of
+    // thousands of sessions would otherwise rewrite every row unchanged).
+    const r = this.row;
+    this.lastKey = stateKey(
+      r.state,
+      r.substate,
+      r.inputStatus,
+      r.graceEndsAt?.getTime() ?? null,
+      r.broadcastId,
+      r.cleanupAttempts,
+    );
     this.booting = true;
     try {
       this.actor.start();
@@ -173,14 +196,14 @@ export class SessionActor {
     const top = topOf(s.value);
     const sub = subOf(s.value);
     const ctx = s.context;
-    const key = JSON.stringify([
+    const key = stateKey(
       top,
       sub,
       ctx.input.status,
       ctx.graceEndsAt,
       ctx.broadcastId,
       ctx.cleanupAttempts,
-    ]);
+    );
     if (key === this.lastKey && top === this.lastTop) return;
     this.lastKey = key;
     const now = new Date();

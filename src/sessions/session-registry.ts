@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { BroadcastEntity } from '../broadcasts/entities/broadcast.entity';
 import { OutputsService } from '../broadcasts/outputs.service';
 import { ChatMonitorsService } from '../chat/chat-monitors.service';
@@ -16,18 +16,49 @@ import { ApiError } from '../common/errors/api-error';
 import { EventBus } from '../events/event-bus';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestService } from '../streams/ingest.service';
+import type { StreamEntity } from '../streams/entities/stream.entity';
 import type { SessionEntity } from './entities/session.entity';
 import type { Platform } from '../platforms/platform';
 import { createSessionMachine, SessionMachine, TopState } from './machine/session.machine';
 import { InputObserver } from './input-observer';
-import { ReconcileService } from './reconcile.service';
+import { ReconcilePlan, ReconcileService } from './reconcile.service';
 import { SessionActor } from './session-actor';
 import { SessionStore } from './session.store';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { OwnershipService } from '../cluster/ownership.service';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { DatabaseHealthIndicator } from '../health/database-health.indicator';
 import { ProviderHealthIndicator } from '../health/provider-health.indicator';
 import { RestartIntensity } from './supervision/restart-intensity';
+
+/** Sessions claimed and read together when many resume at once (recovery, failover). */
+const RESUME_BATCH = 500;
+
+/** Recovery order: what has outputs at stake first (ending, streaming, starting), then the rest. */
+function RECOVERY_PRIORITY(s: { state: TopState; substate: string | null }): number {
+  if (s.state === 'ending') return 0;
+  if (s.state === 'streaming') return 1;
+  if (s.substate === 'starting') return 2;
+  return 3;
+}
+
+/** A session claimed by this node, with what its actor needs, read in one batch. */
+interface Claimed {
+  row: SessionEntity;
+  epoch: string;
+  stream: StreamEntity | null;
+  broadcast: BroadcastEntity | null;
+  /** Outputs may exist on the provider (an unremoved intent is recorded). */
+  openOutputs: boolean;
+}
+
+/** A session resumed from its stored state, still to be verified against the provider. */
+interface Resumed {
+  actor: SessionActor;
+  epoch: string;
+  stream: StreamEntity | null;
+  openOutputs: boolean;
+}
 
 /**
  * One actor per signed-in user on this node. Activates on login or on demand (API call,
@@ -66,6 +97,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   ) {
     const s = config.session;
     metrics.sessionCounts = () => this.countByState();
+    metrics.sessionsUnverified = () => this.unverified;
     databaseHealth.registerBacklog({ name: 'sessions', queued: () => this.unsavedWrites() });
     this.machine = createSessionMachine({
       now: () => Date.now(),
@@ -120,8 +152,15 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
 
   private recoveryProblem: string | undefined = 'recovering sessions';
 
+  /**
+   * Brings back every unfinished or signed-in session this node may own, in two steps.
+   * First every session is resident again, from its stored state, in batches (one claim and
+   * one read per batch): webhooks and commands reach their actors within seconds of a
+   * restart. Then each one is verified against the provider, the ones with the most at
+   * stake first, within its share of the Cloudflare budget (see `verify`).
+   */
   private async recover(): Promise<void> {
-    const rows = await this.store.listToRecover().catch((err: unknown) => {
+    const rows = await this.store.listToRecover(this.ownership.nodeId).catch((err: unknown) => {
       this.logger.error(
         { err },
         'Could not list sessions to recover; the failover scan will pick them up',
@@ -129,18 +168,19 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       return [];
     });
     if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
-    let done = 0;
-    await this.inLanes(rows, async (stored) => {
-      await this.activateOnce(stored.userId, () => this.spawn(stored)).catch((err: unknown) => {
-        // Owned by another live node: it is that node's to run.
-        if (!(err instanceof NotOwnerError))
-          this.logger.error({ err, userId: stored.userId }, 'Recovery failed');
-      });
-      done += 1;
-      this.recoveryProblem = `recovering sessions (${done}/${rows.length})`;
-    });
+    rows.sort((a, b) => RECOVERY_PRIORITY(a) - RECOVERY_PRIORITY(b));
+    const resumed: Resumed[] = [];
+    for (let i = 0; i < rows.length && !this.shuttingDown; i += RESUME_BATCH) {
+      const batch = rows.slice(i, i + RESUME_BATCH).map((r) => r.userId);
+      resumed.push(...(await this.resumeMany(batch)));
+      this.recoveryProblem = `recovering sessions (${Math.min(i + RESUME_BATCH, rows.length)}/${rows.length})`;
+    }
     this.recoveryProblem = undefined;
-    if (rows.length > 0) this.logger.log(`Recovered ${rows.length} session(s)`);
+    if (rows.length > 0)
+      this.logger.log(
+        `Recovered ${resumed.length} session(s) from their stored state; verifying them with the provider`,
+      );
+    await this.verify(resumed);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -202,7 +242,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     }
     return this.activateOnce(userId, async () => {
       await this.makeRoom();
-      return this.spawn(await this.store.ensure(userId));
+      await this.store.ensure(userId);
+      return this.spawn(userId);
     });
   }
 
@@ -231,13 +272,13 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
    */
   async restart(userId: string): Promise<SessionActor> {
     await this.store.clearFailure(userId);
-    const stored = await this.store.ensure(userId);
+    await this.store.ensure(userId);
     const actor = this.actors.get(userId);
     if (actor) {
       this.actors.delete(userId);
       await actor.stop();
     }
-    return this.spawn(stored);
+    return this.spawn(userId);
   }
 
   count(): number {
@@ -251,18 +292,165 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     return n;
   }
 
-  private async spawn(stored: SessionEntity): Promise<SessionActor> {
-    const claim = await this.ownership.claim(stored.userId);
-    if (!claim.owned) throw new NotOwnerError(stored.userId, claim.ownerNode, claim.ownerUrl);
-    // Read again after claiming: the previous owner may have written since `stored` was read.
-    const row = (await this.store.find(stored.userId)) ?? stored;
+  /** One session, claimed and reconciled with the provider before its actor starts. */
+  private async spawn(userId: string): Promise<SessionActor> {
+    const claimed = (await this.claimAll([userId])).get(userId);
+    if (!claimed) {
+      const owner = await this.ownership.ownerOf(userId);
+      throw new NotOwnerError(userId, owner.ownerNode, owner.ownerUrl);
+    }
+    const plan = await this.reconciler.plan(claimed.row, claimed.stream);
+    const actor = this.launch(claimed, plan);
+    if (plan.providerKnown) await this.markReconciled([{ actor, epoch: claimed.epoch }]);
+    return actor;
+  }
+
+  /**
+   * Claims sessions in one statement and reads what their actors need (rows, ingests,
+   * broadcasts, whether outputs may exist) in one query each. Only the claimed ones are
+   * returned. The rows are read after claiming: a previous owner may have written since.
+   */
+  private async claimAll(userIds: string[]): Promise<Map<string, Claimed>> {
+    const epochs = await this.ownership.claimMany(userIds);
+    const owned = [...epochs.keys()];
+    const [rows, streams, open] = await Promise.all([
+      this.store.findMany(owned),
+      this.ingest.findMany(owned),
+      this.outputs.usersWithOpenOutputs(owned),
+    ]);
+    const broadcastIds = rows.flatMap((r) => (r.broadcastId ? [r.broadcastId] : []));
+    const broadcasts = new Map(
+      (broadcastIds.length > 0 ? await this.broadcasts.findBy({ id: In(broadcastIds) }) : []).map(
+        (b) => [b.id, b],
+      ),
+    );
+    return new Map(
+      rows.map((row) => [
+        row.userId,
+        {
+          row,
+          epoch: epochs.get(row.userId)!,
+          stream: streams.get(row.userId) ?? null,
+          broadcast: row.broadcastId ? (broadcasts.get(row.broadcastId) ?? null) : null,
+          openOutputs: open.has(row.userId),
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Recovery and failover: claims the sessions of `userIds` that are not resident yet and
+   * starts each from its stored state (no provider call). Returns the ones started, for
+   * `verify`. Concurrent activations of the same users wait for this batch.
+   */
+  private async resumeMany(userIds: string[]): Promise<Resumed[]> {
+    const room = this.config.session.maxConcurrentUsers - this.actors.size;
+    const ids = userIds
+      .filter((id) => !this.actors.has(id) && !this.activating.has(id))
+      .slice(0, Math.max(0, room));
+    if (ids.length === 0 || this.shuttingDown) return [];
+    // Registered as activating before the claim is sent: a request for one of these users
+    // meanwhile waits for this batch instead of claiming (and fencing) it a second time.
+    const claimed = this.claimAll(ids);
+    const resumed: Resumed[] = [];
+    await Promise.all(
+      ids.map((userId) =>
+        this.activateOnce(userId, async () => {
+          const c = (await claimed).get(userId);
+          if (!c) return this.spawn(userId); // owned elsewhere: NotOwnerError, with its owner
+          const actor = this.launch(c, this.reconciler.decide(c.row));
+          resumed.push({ actor, epoch: c.epoch, stream: c.stream, openOutputs: c.openOutputs });
+          return actor;
+        }).catch((err: unknown) => {
+          // A database outage is reported once for the batch, below.
+          if (!(err instanceof NotOwnerError) && !isDatabaseUnavailable(err))
+            this.logger.warn({ err, userId }, 'Session could not be resumed');
+        }),
+      ),
+    );
+    await claimed.catch((err: unknown) => {
+      this.ownership.noteDatabaseTrouble();
+      this.logger.warn({ err, sessions: ids.length }, 'Sessions could not be claimed; will retry');
+    });
+    return resumed;
+  }
+
+  /**
+   * Checks resumed sessions against the provider, 16 at a time: the input's status moves
+   * each actor to match (as a poll would), and outputs left on a session that is not
+   * streaming are removed. Stops once half of the Cloudflare budget's window is used; the
+   * rest are verified by their input monitors' polls, which the budget paces.
+   */
+  private async verify(resumed: Resumed[]): Promise<void> {
+    if (resumed.length === 0) return;
+    const startedAt = Date.now();
+    let verified: { actor: SessionActor; epoch: string }[] = [];
+    let skipped = 0;
+    let reading = 0;
+    let left = resumed.length;
+    this.unverified += left;
+    await this.inLanes(resumed, async ({ actor, epoch, stream, openOutputs }) => {
+      try {
+        if (actor.stopped || this.actors.get(actor.userId) !== actor) return;
+        if (!this.observer.canAffordVerification(reading)) {
+          skipped += 1;
+          return;
+        }
+        reading += 1;
+        const observation = await this.observer
+          .observe(actor.userId, stream)
+          .finally(() => (reading -= 1));
+        actor.send({ type: 'INPUT', observation });
+        const busy =
+          actor.state === 'streaming' || actor.state === 'ending' || actor.substate === 'starting';
+        if (openOutputs && !busy) await this.outputs.removeStrays(actor.userId);
+        verified.push({ actor, epoch });
+        if (verified.length >= RESUME_BATCH) {
+          const batch = verified;
+          verified = [];
+          await this.markReconciled(batch);
+        }
+      } catch (err) {
+        this.logger.warn(
+          { err, userId: actor.userId },
+          'Provider unreachable while verifying a resumed session; its input monitor will',
+        );
+      } finally {
+        left -= 1;
+        this.unverified -= 1;
+      }
+    });
+    this.unverified -= left; // not reached before shutdown
+    await this.markReconciled(verified);
+    const took = ((Date.now() - startedAt) / 1000).toFixed(1);
+    if (skipped > 0)
+      this.logger.warn(
+        `${skipped} resumed session(s) not verified: half of the Cloudflare budget is used; their input monitors verify them as the budget allows`,
+      );
+    else this.logger.log(`Verified ${resumed.length} resumed session(s) in ${took} s`);
+  }
+
+  /** Resumed sessions not yet checked against the provider (the sessions_unverified gauge). */
+  private unverified = 0;
+
+  private async markReconciled(sessions: { actor: SessionActor; epoch: string }[]): Promise<void> {
+    if (sessions.length === 0) return;
+    const at = new Date();
+    for (const { actor } of sessions) actor.record.lastReconciledAt = at;
+    await this.store
+      .markReconciled(
+        this.ownership.nodeId,
+        sessions.map(({ actor, epoch }) => ({ userId: actor.userId, epoch })),
+        at,
+      )
+      .catch((err: unknown) => this.logger.debug({ err }, 'Reconcile time not saved'));
+  }
+
+  /** Starts the actor of a claimed session where `plan` says it belongs. */
+  private launch(claimed: Claimed, plan: ReconcilePlan): SessionActor {
+    const { row, broadcast } = claimed;
     row.ownerNode = this.ownership.nodeId;
-    row.ownerEpoch = claim.epoch;
-    const plan = await this.reconciler.plan(row);
-    if (plan.providerKnown) row.lastReconciledAt = new Date();
-    const broadcast = row.broadcastId
-      ? await this.broadcasts.findOneBy({ id: row.broadcastId })
-      : null;
+    row.ownerEpoch = claimed.epoch;
     const actor = new SessionActor(
       row.userId,
       row,
@@ -299,7 +487,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     );
     this.actors.set(row.userId, actor);
     actor.start(plan.resume);
-    if (plan.removeStrays) {
+    if (plan.removeStrays && claimed.openOutputs) {
       // Outputs exist only while streaming or ending; anything else is a leak from a crash.
       void this.outputs
         .removeStrays(row.userId)
@@ -384,14 +572,13 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     if (this.ownership.takeoverPaused()) return;
     this.adopting = true;
     try {
-      await this.inLanes(await this.ownership.orphans(), async (userId) => {
-        if (this.actors.has(userId) || this.actors.size >= this.config.session.maxConcurrentUsers)
-          return;
-        await this.get(userId).catch((err: unknown) => {
-          if (!(err instanceof NotOwnerError))
-            this.logger.warn({ err, userId }, 'Failover claim failed');
-        });
-      });
+      const orphans = await this.ownership.orphans();
+      const resumed: Resumed[] = [];
+      for (let i = 0; i < orphans.length && !this.shuttingDown; i += RESUME_BATCH)
+        resumed.push(...(await this.resumeMany(orphans.slice(i, i + RESUME_BATCH))));
+      if (resumed.length > 0)
+        this.logger.log(`Took over ${resumed.length} session(s) from a node that stopped renewing`);
+      void this.verify(resumed); // in the background: a slow provider must not hold up the next scan
     } catch (err) {
       this.ownership.noteDatabaseTrouble();
       this.logger.debug({ err }, 'Orphan scan failed; will retry');

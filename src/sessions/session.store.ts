@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Not, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { SessionTransitionEntity, TransitionActor } from './entities/session-transition.entity';
 import { SessionEntity } from './entities/session.entity';
 import { FencedError } from '../cluster/not-owner.error';
@@ -46,6 +46,12 @@ export class SessionStore {
 
   find(userId: string): Promise<SessionEntity | null> {
     return this.sessions.findOneBy({ userId });
+  }
+
+  findMany(userIds: string[]): Promise<SessionEntity[]> {
+    return userIds.length === 0
+      ? Promise.resolve([])
+      : this.sessions.findBy({ userId: In(userIds) });
   }
 
   async ensure(userId: string): Promise<SessionEntity> {
@@ -121,9 +127,40 @@ export class SessionStore {
     await this.sessions.update({ userId }, { active });
   }
 
-  /** Sessions to bring back at start-up: every one that is not offline, or is signed in. */
-  listToRecover(): Promise<SessionEntity[]> {
-    return this.sessions.find({ where: [{ state: Not('offline') }, { active: true }] });
+  /**
+   * Records that these sessions were just checked against the provider, for the ones this
+   * node still owns with the epoch given (one statement for a whole batch).
+   */
+  async markReconciled(
+    nodeId: string,
+    sessions: { userId: string; epoch: string }[],
+    at: Date,
+  ): Promise<void> {
+    if (sessions.length === 0) return;
+    await this.db.query(
+      `UPDATE sessions s SET last_reconciled_at = $3
+        FROM unnest($1::text[], $2::bigint[]) AS c(user_id, epoch)
+        WHERE s.user_id = c.user_id AND s.owner_node = $4 AND s.owner_epoch = c.epoch`,
+      [sessions.map((x) => x.userId), sessions.map((x) => x.epoch), at, nodeId],
+    );
+  }
+
+  /**
+   * Sessions to bring back at start-up: every one that is not offline or is signed in, and
+   * that this node may claim (unowned, its own, or with an expired lease). Ids only: they
+   * are claimed and read in batches.
+   */
+  async listToRecover(
+    nodeId: string,
+  ): Promise<{ userId: string; state: TopState; substate: string | null }[]> {
+    const rows: { user_id: string; state: TopState; substate: string | null }[] =
+      await this.db.query(
+        `SELECT user_id, state, substate FROM sessions
+        WHERE (state <> 'offline' OR active)
+          AND (owner_node IS NULL OR owner_node = $1 OR lease_expires_at IS NULL OR lease_expires_at < now())`,
+        [nodeId],
+      );
+    return rows.map((r) => ({ userId: r.user_id, state: r.state, substate: r.substate }));
   }
 
   list(filter: { state?: TopState }): Promise<SessionEntity[]> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { CLOUDFLARE_STREAM, CloudflareStreamPort, LiveInput } from '../../libs/cloudflare';
 import { mask, SecretBox } from '../common/crypto/secret-box';
 import { ApiError } from '../common/errors/api-error';
@@ -40,6 +40,13 @@ export class IngestService {
       if (known && isDatabaseUnavailable(err)) return known;
       throw err;
     }
+  }
+
+  /** The ingests of many users in one read (recovery and failover batches). */
+  async findMany(userIds: string[]): Promise<Map<string, StreamEntity>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.streams.findBy({ userId: In(userIds) });
+    return new Map(rows.map((row) => [row.userId, this.remember(row.userId, row)]));
   }
 
   /** The ingest of a provider live input (webhooks); the remembered one while the database is down. */

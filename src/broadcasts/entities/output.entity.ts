@@ -10,6 +10,7 @@ export type OutputStatus = 'pending' | 'active' | 'failed' | 'removing' | 'remov
  */
 @Entity('outputs')
 @Index(['broadcastId', 'platform'], { unique: true })
+@Index('outputs_open_by_user', ['userId'], { where: `status <> 'removed'` })
 export class OutputEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') broadcastId!: string;
