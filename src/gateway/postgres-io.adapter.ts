@@ -12,6 +12,8 @@ export class PostgresIoAdapter extends IoAdapter {
   private pool?: Pool;
   private readonly servers = new Set<Server>();
   private closing = false;
+  /** Clients the adapter took with `connect` (its LISTEN client), until released. */
+  private readonly listenClients = new Set<PoolClient>();
 
   constructor(
     app: INestApplicationContext,
@@ -43,8 +45,14 @@ export class PostgresIoAdapter extends IoAdapter {
       // that ends while checked out is released here, with an error, so the pool drops it.
       const checkedOut = new Set<PoolClient>();
       pool.on('acquire', (client) => checkedOut.add(client));
-      pool.on('release', (_err, client) => checkedOut.delete(client));
-      pool.on('remove', (client) => checkedOut.delete(client));
+      pool.on('release', (_err, client) => {
+        checkedOut.delete(client);
+        this.listenClients.delete(client);
+      });
+      pool.on('remove', (client) => {
+        checkedOut.delete(client);
+        this.listenClients.delete(client);
+      });
       pool.on('connect', (client) => {
         client.on('error', (err) => this.report(err));
         client.once('end', () => {
@@ -59,13 +67,41 @@ export class PostgresIoAdapter extends IoAdapter {
       });
     }
     server.adapter(
-      createAdapter(this.pool, {
+      createAdapter(this.adapterPool(this.pool), {
         errorHandler: (err) => this.report(err),
         heartbeatInterval: 5000,
       }),
     );
     this.servers.add(server);
     return server;
+  }
+
+  /**
+   * The pool as the adapter sees it (it only calls `connect` and `query`). The adapter
+   * takes its LISTEN client in the background from its constructor on, and `close()`
+   * cannot stop that once started: a client that arrived after close stayed checked out,
+   * and `pool.end()` waited for it forever (an app closed soon after starting, on a
+   * loaded machine, never finished closing). After close, a client that arrives is
+   * destroyed and the adapter's connect never settles, which also ends its reconnect loop.
+   */
+  private adapterPool(pool: Pool): Pool {
+    const never = new Promise<never>(() => undefined);
+    return {
+      connect: async () => {
+        if (this.closing) return never;
+        const client = await pool.connect();
+        if (!this.closing) {
+          this.listenClients.add(client);
+          return client;
+        }
+        client.release(new Error('the Socket.IO adapter is closing'));
+        return never;
+      },
+      query: (...args: Parameters<Pool['query']>) =>
+        this.closing
+          ? Promise.reject(new Error('the Socket.IO adapter is closing'))
+          : (pool.query as (...a: unknown[]) => unknown).apply(pool, args),
+    } as unknown as Pool;
   }
 
   /** Nest closes namespaces, not the server: close the servers and the adapter's pool here. */
@@ -75,6 +111,16 @@ export class PostgresIoAdapter extends IoAdapter {
       [...this.servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
     );
     this.servers.clear();
+    // The LISTEN client may still be on its way into the adapter (see adapterPool), out
+    // of close()'s reach: end it here, or pool.end() would wait for it.
+    for (const client of [...this.listenClients]) {
+      this.listenClients.delete(client);
+      try {
+        client.release(new Error('the Socket.IO adapter is closing'));
+      } catch {
+        // Released meanwhile.
+      }
+    }
     await this.pool?.end().catch(() => undefined);
     this.pool = undefined;
   }

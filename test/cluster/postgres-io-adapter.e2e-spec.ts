@@ -63,4 +63,20 @@ describe('PostgresIoAdapter across database restarts', () => {
     // Nothing dead is left checked out, so closing the pool (at shutdown) does not hang.
     await adapter.dispose();
   });
+
+  it('closes while its LISTEN connection is still being set up (an app closed right after start)', async () => {
+    // The adapter starts taking its LISTEN client in its constructor, and close() cannot
+    // stop that: a client arriving afterwards stayed checked out and pool.end() never
+    // returned (CI saw an app's close() hang for minutes on a loaded machine).
+    for (let i = 0; i < 5; i++) {
+      const early = new PostgresIoAdapter(undefined as never, pg.url, (err) => errors.push(err));
+      (early.createIOServer(0) as Server).of('/live');
+      if (i % 2 === 1) await new Promise((r) => setImmediate(r)); // mid-connect, not only before
+      const closed = await Promise.race([
+        early.dispose().then(() => 'closed'),
+        new Promise((r) => setTimeout(() => r('still closing after 10 s'), 10_000)),
+      ]);
+      expect(closed).toBe('closed');
+    }
+  });
 });
