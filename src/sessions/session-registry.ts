@@ -79,6 +79,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private shuttingDown = false;
   /** An orphan scan is claiming sessions (scans run every LEASE_TTL / 2 and must not overlap). */
   private adopting = false;
+  /** Verification of adopted batches, chained. `verify` never rejects. */
+  private verifying: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -572,13 +574,21 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     if (this.ownership.takeoverPaused()) return;
     this.adopting = true;
     try {
-      const orphans = await this.ownership.orphans();
-      const resumed: Resumed[] = [];
-      for (let i = 0; i < orphans.length && !this.shuttingDown; i += RESUME_BATCH)
-        resumed.push(...(await this.resumeMany(orphans.slice(i, i + RESUME_BATCH))));
-      if (resumed.length > 0)
-        this.logger.log(`Took over ${resumed.length} session(s) from a node that stopped renewing`);
-      void this.verify(resumed); // in the background: a slow provider must not hold up the next scan
+      // Batch after batch until none is left (or none could be claimed: the other
+      // survivors took them), not one batch per scan: a dead node's thousands of
+      // sessions would otherwise wait scan after scan.
+      let taken = 0;
+      while (!this.shuttingDown && this.actors.size < this.config.session.maxConcurrentUsers) {
+        const orphans = await this.ownership.orphans(RESUME_BATCH);
+        const resumed = await this.resumeMany(orphans);
+        if (resumed.length === 0) break;
+        taken += resumed.length;
+        // In the background (a slow provider must not hold up adoption), one batch after
+        // the other: verification keeps its 16 lanes however many batches there are.
+        this.verifying = this.verifying.then(() => this.verify(resumed));
+      }
+      if (taken > 0)
+        this.logger.log(`Took over ${taken} session(s) from a node that stopped renewing`);
     } catch (err) {
       this.ownership.noteDatabaseTrouble();
       this.logger.debug({ err }, 'Orphan scan failed; will retry');
