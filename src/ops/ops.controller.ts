@@ -23,7 +23,8 @@ export class OpsController {
 
   @Get('sessions')
   @ApiOperation({
-    summary: 'Every session: state, time in state, owner node, child health, stuck flag',
+    summary:
+      'Every session: state, time in state, owner node, child health, stuck flag, last check against the provider (lastReconciledAt)',
   })
   @ApiQuery({ name: 'state', required: false, enum: TOP_STATES })
   @ApiQuery({ name: 'stuck', required: false, type: Boolean })

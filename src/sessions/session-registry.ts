@@ -35,7 +35,7 @@ import { RestartIntensity } from './supervision/restart-intensity';
 const RESUME_BATCH = 500;
 
 /** Recovery order: what has outputs at stake first (ending, streaming, starting), then the rest. */
-function RECOVERY_PRIORITY(s: { state: TopState; substate: string | null }): number {
+function recoveryPriority(s: { state: TopState; substate: string | null }): number {
   if (s.state === 'ending') return 0;
   if (s.state === 'streaming') return 1;
   if (s.substate === 'starting') return 2;
@@ -81,6 +81,8 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   private adopting = false;
   /** Verification of adopted batches, chained. `verify` never rejects. */
   private verifying: Promise<void> = Promise.resolve();
+  /** Resumed sessions not yet checked against the provider (the sessions_unverified gauge). */
+  private unverified = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -170,7 +172,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       return [];
     });
     if (rows.length > 0) this.logger.log(`Recovering ${rows.length} session(s) through reconcile`);
-    rows.sort((a, b) => RECOVERY_PRIORITY(a) - RECOVERY_PRIORITY(b));
+    rows.sort((a, b) => recoveryPriority(a) - recoveryPriority(b));
     const resumed: Resumed[] = [];
     for (let i = 0; i < rows.length && !this.shuttingDown; i += RESUME_BATCH) {
       const batch = rows.slice(i, i + RESUME_BATCH).map((r) => r.userId);
@@ -181,6 +183,14 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     if (rows.length > 0)
       this.logger.log(
         `Recovered ${resumed.length} session(s) from their stored state; verifying them with the provider`,
+      );
+    if (resumed.length < rows.length)
+      this.logger.warn(
+        {
+          notResumed: rows.length - resumed.length,
+          maxConcurrentUsers: this.config.session.maxConcurrentUsers,
+        },
+        'Some sessions were not resumed here: claimed by another live node, beyond MAX_CONCURRENT_USERS, or failed (see the warnings above); the orphan scans take them over',
       );
     await this.verify(resumed);
   }
@@ -275,12 +285,19 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   async restart(userId: string): Promise<SessionActor> {
     await this.store.clearFailure(userId);
     await this.store.ensure(userId);
-    const actor = this.actors.get(userId);
-    if (actor) {
-      this.actors.delete(userId);
-      await actor.stop();
-    }
-    return this.spawn(userId);
+    await this.activating.get(userId)?.catch(() => undefined);
+    // Registered as activating for the whole stop-and-spawn: a webhook or request for this
+    // user meanwhile waits for the new actor instead of spawning (and claiming) a second one.
+    const work = (async () => {
+      const actor = this.actors.get(userId);
+      if (actor) {
+        this.actors.delete(userId);
+        await actor.stop();
+      }
+      return this.spawn(userId);
+    })().finally(() => this.activating.delete(userId));
+    this.activating.set(userId, work);
+    return work;
   }
 
   count(): number {
@@ -303,7 +320,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     }
     const plan = await this.reconciler.plan(claimed.row, claimed.stream);
     const actor = this.launch(claimed, plan);
-    if (plan.providerKnown) await this.markReconciled([{ actor, epoch: claimed.epoch }]);
+    if (plan.providerKnown) void this.markReconciled([{ actor, epoch: claimed.epoch }]);
     return actor;
   }
 
@@ -346,10 +363,10 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
    * `verify`. Concurrent activations of the same users wait for this batch.
    */
   private async resumeMany(userIds: string[]): Promise<Resumed[]> {
-    const room = this.config.session.maxConcurrentUsers - this.actors.size;
+    const room = Math.max(0, this.config.session.maxConcurrentUsers - this.actors.size);
     const ids = userIds
       .filter((id) => !this.actors.has(id) && !this.activating.has(id))
-      .slice(0, Math.max(0, room));
+      .slice(0, room);
     if (ids.length === 0 || this.shuttingDown) return [];
     // Registered as activating before the claim is sent: a request for one of these users
     // meanwhile waits for this batch instead of claiming (and fencing) it a second time.
@@ -431,9 +448,6 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       );
     else this.logger.log(`Verified ${resumed.length} resumed session(s) in ${took} s`);
   }
-
-  /** Resumed sessions not yet checked against the provider (the sessions_unverified gauge). */
-  private unverified = 0;
 
   private async markReconciled(sessions: { actor: SessionActor; epoch: string }[]): Promise<void> {
     if (sessions.length === 0) return;

@@ -1,5 +1,6 @@
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
 import type { CloudflareRoute } from '../../libs/cloudflare/cloudflare-routes';
+import { SessionRegistry } from '../../src/sessions/session-registry';
 import { createTestDatabase } from '../helpers/database';
 import { createTestApp, TestApp, TEST_JWT_SECRET } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -132,5 +133,20 @@ describe('Recovery: resident from the stored state, then verified within the bud
     // The first ones verified are those with the most at stake: the live session first.
     expect(verified.map((i) => i.userId)).toContain('rec-5');
     expect(items.find((i) => i.userId === 'rec-5')?.state).toBe('streaming');
+  });
+
+  it('gives a request that arrives during an ops restart the new actor, not a second one', async () => {
+    const registry = t!.app.get(SessionRegistry);
+    const old = await registry.get('rec-2');
+    // The restart's reconcile read is slow: the old actor is gone and the new one not there yet.
+    fake.injectFault({ route: 'live_inputs.get', latencyMs: 500, times: 1 });
+    const restarting = registry.restart('rec-2');
+    await waitFor(() => registry.peek('rec-2') === undefined, 'the old actor stopped');
+    const during = registry.get('rec-2');
+    const [restarted, got] = await Promise.all([restarting, during]);
+    expect(restarted).not.toBe(old);
+    expect(got).toBe(restarted);
+    expect(registry.peek('rec-2')).toBe(restarted);
+    expect(restarted.stopped).toBe(false);
   });
 });
