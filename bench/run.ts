@@ -95,7 +95,6 @@ async function main(): Promise<void> {
     mkdirSync(profileDir, { recursive: true });
     console.log(`bench: CPU profiles of the service go to ${profileDir}`);
   }
-  const results: ScenarioResult[] = [];
   for (const name of opts.names) {
     const scenario = SCENARIOS.find((s) => s.name === name)!;
     const outputs: RunOutput[] = [];
@@ -115,15 +114,15 @@ async function main(): Promise<void> {
       console.log(`  run took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const result = aggregate(name, outputs, { quick: opts.quick, serviceMode: opts.mode });
-    results.push(result);
     console.log(`\n${formatTable(result)}`);
+    // Saved at once: a later scenario that fails must not lose this one's runs.
+    const { file, all } = saveResults(machine, [result]);
+    const svgFile = path.join(RESULTS_DIR, 'latest.svg');
+    writeFileSync(svgFile, renderSvg(preferFull(Object.values(all.results)), machine));
+    console.log(
+      `\nresults: ${path.relative(process.cwd(), file)}, chart: ${path.relative(process.cwd(), svgFile)}`,
+    );
   }
-  const { file, all } = saveResults(machine, results);
-  const svgFile = path.join(RESULTS_DIR, 'latest.svg');
-  writeFileSync(svgFile, renderSvg(preferFull(Object.values(all.results)), machine));
-  console.log(
-    `\nresults: ${path.relative(process.cwd(), file)}, chart: ${path.relative(process.cwd(), svgFile)}`,
-  );
 }
 
 /** One entry per scenario for the chart: the full run when there is one. */

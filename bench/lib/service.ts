@@ -153,7 +153,14 @@ export class BenchService {
   }
 
   async metricsText(): Promise<string> {
-    const res = await fetch(`${this.baseUrl}/metrics`);
+    const res = await fetch(`${this.baseUrl}/metrics`).catch((err: unknown) => {
+      // Say why (the process exited? the connection was refused or reset?), with its last words.
+      const exit = this.exits.at(-1);
+      throw new Error(
+        `GET /metrics failed (${String((err as { cause?: unknown }).cause ?? err)}); the service ${exit ? `exited (code ${exit.code}, signal ${exit.signal})` : 'is still running'}; its last output:\n${this.tail()}`,
+        { cause: err },
+      );
+    });
     return res.text();
   }
 
