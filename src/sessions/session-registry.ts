@@ -418,6 +418,9 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
         reading += 1;
         const observation = await this.observer
           .observe(actor.userId, stream)
+          // The batch's ingest row may predate a rotation (on any node) whose old input is
+          // gone: "missing" is only believed from a fresh read, or it would re-provision.
+          .then((o) => (o.missing && stream ? this.observer.observe(actor.userId) : o))
           .finally(() => (reading -= 1));
         actor.send({ type: 'INPUT', observation });
         const busy =

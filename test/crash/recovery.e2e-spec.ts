@@ -135,6 +135,38 @@ describe('Recovery: resident from the stored state, then verified within the bud
     expect(items.find((i) => i.userId === 'rec-5')?.state).toBe('streaming');
   });
 
+  it('believes a missing input only from a fresh read: a rotation during verification re-provisions nothing', async () => {
+    const s = streamers[3];
+    const inputsOf = () =>
+      [...fake.state.inputs.values()].filter((i) => i.meta.userId === s.userId).map((i) => i.uid);
+    const [before] = inputsOf();
+    // Verification reads are slow, so the rotation lands between the batch's read of the
+    // ingest row and Cloudflare's answer about the old input (which is gone by then).
+    fake.injectFault({ route: 'live_inputs.get', latencyMs: 1000, times: 10 });
+    const { restartedAt } = await restart();
+    await waitFor(
+      () =>
+        fake.requests.some(
+          (r) =>
+            r.route === 'live_inputs.get' && r.path.endsWith(`/${before}`) && r.at >= restartedAt,
+        ),
+      'the verification read of the old input',
+    );
+    await s.api.expect(200, 'POST', '/api/ingest/rotate');
+    const rotated = inputsOf();
+    expect(rotated).toHaveLength(1);
+    expect(rotated[0]).not.toBe(before);
+    await waitFor(async () => (await unverified()) === 0, 'verification to finish');
+    // A re-provisioning would follow the verification within milliseconds (it is what the
+    // stale "missing" used to trigger): give it well over that, then check none happened.
+    const created = () => fake.requestCount('live_inputs.create');
+    const createdBefore = created();
+    await expect(
+      waitFor(() => created() > createdBefore, 'a re-provisioning', 1500),
+    ).rejects.toThrow(/Timed out/);
+    expect(inputsOf()).toEqual(rotated);
+  });
+
   it('gives a request that arrives during an ops restart the new actor, not a second one', async () => {
     const registry = t!.app.get(SessionRegistry);
     const old = await registry.get('rec-2');
