@@ -1,3 +1,6 @@
+/** How often a scenario scrapes /metrics while it waits: each scrape costs the service CPU. */
+export const SCRAPE_EVERY_MS = 100;
+
 /** Values of one metric in a Prometheus text exposition, keyed by their label string. */
 export function promValues(text: string, name: string): Map<string, number> {
   const out = new Map<string, number>();

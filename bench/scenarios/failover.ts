@@ -1,13 +1,10 @@
 import { buildFleet } from '../lib/fleet';
 import { pollUntil } from '../lib/pool';
-import { promValues } from '../lib/prom-text';
+import { promValues, SCRAPE_EVERY_MS } from '../lib/prom-text';
 import { BenchService } from '../lib/service';
 import { startStack } from '../lib/stack';
 import { freePort } from '../../test/helpers/free-port';
 import type { Scenario } from './scenario';
-
-/** How often the bench scrapes /metrics while it waits: each scrape costs the service CPU. */
-const SCRAPE_EVERY_MS = 100;
 
 /** Lease TTL of both nodes: the floor of any failover (a dead node's leases must run out). */
 const LEASE_TTL_S = 3;

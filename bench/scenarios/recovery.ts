@@ -1,12 +1,9 @@
 import type { OpsSessionItem } from '../lib/api';
 import { buildFleet } from '../lib/fleet';
 import { pollUntil } from '../lib/pool';
-import { promValues } from '../lib/prom-text';
+import { promValues, SCRAPE_EVERY_MS } from '../lib/prom-text';
 import { startStack } from '../lib/stack';
 import type { Scenario } from './scenario';
-
-/** How often the bench scrapes /metrics while it waits: each scrape costs the service CPU. */
-const SCRAPE_EVERY_MS = 100;
 
 /** GET /api/ops/sessions returns at most this many rows (no pagination). */
 const OPS_LIST_CAP = 5000;

@@ -3,12 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { TopState } from '../sessions/machine/session.machine';
 
 /** TypeORM's postgres driver answers UPDATE … RETURNING with `[rows, affected]`. */
 function rowsOf<T>(result: unknown): T[] {
   const r = result as unknown[];
   return (Array.isArray(r[0]) ? r[0] : r) as T[];
 }
+
+/** A lease nobody renews any more (its owner died, or never had one). */
+const LEASE_EXPIRED = '(lease_expires_at IS NULL OR lease_expires_at < now())';
+/** A session that needs an owner at all: unfinished, or its streamer is signed in. */
+const NEEDS_OWNER = "(state <> 'offline' OR active)";
 
 export type ClaimResult =
   { owned: true; epoch: string } | { owned: false; ownerNode: string; ownerUrl: string | null };
@@ -93,7 +99,7 @@ export class OwnershipService {
         `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
               lease_expires_at = now() + make_interval(secs => $3)
         WHERE user_id = ANY($1::text[]) AND (owner_node IS NULL OR owner_node = $2 OR
-              ($4 AND (lease_expires_at IS NULL OR lease_expires_at < now())))
+              ($4 AND ${LEASE_EXPIRED}))
         RETURNING user_id, owner_epoch`,
         [userIds, this.nodeId, this.ttlSeconds, !this.takeoverPaused()],
       )
@@ -136,11 +142,25 @@ export class OwnershipService {
   async orphans(limit = 500): Promise<string[]> {
     const rows: { user_id: string }[] = await this.db.query(
       `SELECT user_id FROM sessions
-        WHERE (state <> 'offline' OR active)
-          AND (owner_node IS NULL OR lease_expires_at IS NULL OR lease_expires_at < now())
+        WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR ${LEASE_EXPIRED})
         ORDER BY random() LIMIT $1`,
       [limit],
     );
     return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * Sessions to bring back when this node starts: the orphans, and the ones it held
+   * itself before it stopped (same NODE_ID), whatever their lease says. With their state,
+   * so the most consequential can go first.
+   */
+  async recoverable(): Promise<{ userId: string; state: TopState; substate: string | null }[]> {
+    const rows: { user_id: string; state: TopState; substate: string | null }[] =
+      await this.db.query(
+        `SELECT user_id, state, substate FROM sessions
+          WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR owner_node = $1 OR ${LEASE_EXPIRED})`,
+        [this.nodeId],
+      );
+    return rows.map((r) => ({ userId: r.user_id, state: r.state, substate: r.substate }));
   }
 }

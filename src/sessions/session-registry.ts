@@ -164,7 +164,7 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
    * stake first, within its share of the Cloudflare budget (see `verify`).
    */
   private async recover(): Promise<void> {
-    const rows = await this.store.listToRecover(this.ownership.nodeId).catch((err: unknown) => {
+    const rows = await this.ownership.recoverable().catch((err: unknown) => {
       this.logger.error(
         { err },
         'Could not list sessions to recover; the failover scan will pick them up',

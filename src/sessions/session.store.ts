@@ -145,24 +145,6 @@ export class SessionStore {
     );
   }
 
-  /**
-   * Sessions to bring back at start-up: every one that is not offline or is signed in, and
-   * that this node may claim (unowned, its own, or with an expired lease). Ids only: they
-   * are claimed and read in batches.
-   */
-  async listToRecover(
-    nodeId: string,
-  ): Promise<{ userId: string; state: TopState; substate: string | null }[]> {
-    const rows: { user_id: string; state: TopState; substate: string | null }[] =
-      await this.db.query(
-        `SELECT user_id, state, substate FROM sessions
-        WHERE (state <> 'offline' OR active)
-          AND (owner_node IS NULL OR owner_node = $1 OR lease_expires_at IS NULL OR lease_expires_at < now())`,
-        [nodeId],
-      );
-    return rows.map((r) => ({ userId: r.user_id, state: r.state, substate: r.substate }));
-  }
-
   list(filter: { state?: TopState }): Promise<SessionEntity[]> {
     return this.sessions.find({
       where: filter.state ? { state: filter.state } : {},
