@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -10,6 +10,8 @@ import { bearerToken, TokenVerifier } from '../common/auth/token-verifier';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { NotOwnerError } from '../cluster/not-owner.error';
 import { toErrorBody } from '../common/errors/error-body';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { EventBus } from '../events/event-bus';
 import { StartSessionDto } from '../sessions/dto/start-session.dto';
 import { SessionsService } from '../sessions/sessions.service';
@@ -50,8 +52,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly unsubscribe: (() => void)[] = [];
   /** Events of the current tick, for the other nodes (see `send`). */
   private relay: Relayed[] = [];
+  /** Until then this node may not have heard every other node's heartbeat yet. */
+  private peersKnownAt = 0;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: TokenVerifier,
     private readonly sessions: SessionsService,
     private readonly chat: ChatSendService,
@@ -60,6 +65,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   afterInit(nsp: Namespace<LiveClientEvents, LiveServerEvents>): void {
     this.nsp = nsp;
+    this.peersKnownAt = Date.now() + 2 * this.config.cluster.heartbeatMs;
     nsp.on(RELAY, (items: Relayed[]) => this.onRelay(items));
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -95,6 +101,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
    * after its NOTIFY round trip: two transitions of one session could overtake each other
    * (seen after a database outage, when queued writes commit back to back), every event
    * waited for the database, and a chat batch per streamer per flush cost a NOTIFY each.
+   * A node alone publishes nothing: a NOTIFY per tick that only it would read back cost
+   * a round trip and a parse of its own payload, hundreds of times a second under load.
    */
   private send(rooms: string[], event: Relayed['event'], payload: unknown): void {
     this.emitLocal({ rooms, event, payload });
@@ -102,7 +110,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     setImmediate(() => {
       const items = this.relay;
       this.relay = [];
-      this.nsp.serverSideEmit(RELAY, items);
+      // In order: every tick's check settles after the same number of microtasks.
+      void this.peersMayListen().then((others) => {
+        if (others) this.nsp.serverSideEmit(RELAY, items);
+      });
     });
   }
 
@@ -231,12 +242,21 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   /**
    * Whether a snapshot could reach anyone: a dashboard of this user on this node, or any
    * other node in the cluster (its dashboards are not known here). Building the view costs
-   * several queries per change, which a node with 10,000 sessions and few dashboards
-   * should not spend (a node that joined in the last heartbeat is not counted yet; its
-   * dashboards get their snapshot on connect and on resync).
+   * a query per change, which a node with 10,000 sessions and few dashboards should not
+   * spend.
    */
   private async anyoneListening(userId: string): Promise<boolean> {
     if ((this.nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0) > 0) return true;
+    return this.peersMayListen();
+  }
+
+  /**
+   * Whether another node may have dashboards. A node announces itself when it starts, so
+   * the others know it before it accepts a socket; it hears of them by their answer or by
+   * their next heartbeat, so until two heartbeats have passed it assumes they exist.
+   */
+  private async peersMayListen(): Promise<boolean> {
+    if (Date.now() < this.peersKnownAt) return true;
     return (await this.nsp.adapter.serverCount()) > 1;
   }
 

@@ -19,6 +19,8 @@ export class PostgresIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly databaseUrl: string,
     private readonly onError: (err: Error) => void,
+    /** How often each node announces itself; a node silent for two of these is gone. */
+    private readonly heartbeatMs = 5000,
   ) {
     super(app);
   }
@@ -69,7 +71,8 @@ export class PostgresIoAdapter extends IoAdapter {
     server.adapter(
       createAdapter(this.adapterPool(this.pool), {
         errorHandler: (err) => this.report(err),
-        heartbeatInterval: 5000,
+        heartbeatInterval: this.heartbeatMs,
+        heartbeatTimeout: 2 * this.heartbeatMs,
       }),
     );
     this.servers.add(server);

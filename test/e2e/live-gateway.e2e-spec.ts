@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { CloudflareFake, createCloudflareFake } from '../../libs/cloudflare';
 import type {
@@ -12,6 +13,10 @@ import { createTestApp, TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
 type LiveClient = Socket<LiveServerEvents, LiveClientEvents>;
+/** Socket.IO cluster adapter message types (socket.io-adapter's MessageType). */
+type Msg = { type: number };
+const HEARTBEAT = 2;
+const SERVER_SIDE_EMIT = 9;
 
 describe('Socket.IO /live and /public', () => {
   let fake: CloudflareFake;
@@ -19,7 +24,8 @@ describe('Socket.IO /live and /public', () => {
   const sockets: Socket[] = [];
   beforeAll(async () => {
     fake = await createCloudflareFake({ port: 0 });
-    t = await createTestApp({ RECONCILE_INTERVAL: '1h' }, fake);
+    // Short heartbeats: the node soon knows it is alone (see the relay test).
+    t = await createTestApp({ RECONCILE_INTERVAL: '1h', CLUSTER_HEARTBEAT: '100ms' }, fake);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
@@ -131,6 +137,33 @@ describe('Socket.IO /live and /public', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expect(view.body.state).toBe('ready');
+  });
+
+  it('publishes nothing for other nodes while it is the only one, and still delivers', async () => {
+    // The adapter's channel, read like another node would (without announcing itself).
+    const listener = new Client({ connectionString: t.config.databaseUrl });
+    await listener.connect();
+    const types: number[] = [];
+    listener.on('notification', (n) => types.push((JSON.parse(n.payload ?? '{}') as Msg).type));
+    await listener.query('LISTEN "socket.io#/live"');
+    try {
+      // Its own heartbeats arrive: the channel is the right one, and two heartbeats (the
+      // time a node waits to have heard of every other one) have passed.
+      await waitFor(() => types.filter((x) => x === HEARTBEAT).length >= 3, 'heartbeats');
+      const token = await t.token('gina');
+      await t.http().post('/api/session').set('Authorization', `Bearer ${token}`).expect(200);
+      const s = connect(token) as LiveClient;
+      const got = record(s);
+      await waitFor(() => got.session.length > 0, 'the join snapshot');
+      const inputId = [...fake.state.inputs.values()].find((i) => i.meta.userId === 'gina')!.uid;
+      await fake.connect(inputId);
+      await waitFor(() => got.transition.some((x) => x.to === 'ready'), 'ready transition');
+      await waitFor(() => got.session.some((v) => v.state === 'ready'), 'ready snapshot');
+      await waitFor(() => types.filter((x) => x === HEARTBEAT).length >= 5, 'more heartbeats');
+      expect(types.filter((x) => x === SERVER_SIDE_EMIT)).toEqual([]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('rate-limits commands per socket', async () => {
