@@ -5,6 +5,7 @@ import { CLOUDFLARE_STREAM, CloudflareStreamPort, LiveInput } from '../../libs/c
 import { mask, SecretBox } from '../common/crypto/secret-box';
 import { ApiError } from '../common/errors/api-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { entityFromJson } from '../database/json-entity';
 import { StreamEntity } from './entities/stream.entity';
 import { IngestView } from './ingest.view';
 
@@ -24,6 +25,7 @@ export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly inflight = new Map<string, Promise<StreamEntity>>();
   private readonly known = new Map<string, StreamEntity>();
+  private readonly masks = new Map<string, string>();
 
   constructor(
     @InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>,
@@ -34,7 +36,7 @@ export class IngestService {
 
   async find(userId: string): Promise<StreamEntity | null> {
     try {
-      return this.remember(userId, await this.streams.findOneBy({ userId }));
+      return this.remember(userId, await this.read('user_id', userId));
     } catch (err) {
       const known = this.known.get(userId);
       if (known && isDatabaseUnavailable(err)) return known;
@@ -52,7 +54,7 @@ export class IngestService {
   /** The ingest of a provider live input (webhooks); the remembered one while the database is down. */
   async findByInputId(providerInputId: string): Promise<StreamEntity | null> {
     try {
-      const row = await this.streams.findOneBy({ providerInputId });
+      const row = await this.read('provider_input_id', providerInputId);
       return row ? this.remember(row.userId, row) : null;
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
@@ -60,6 +62,18 @@ export class IngestService {
         if (row.providerInputId === providerInputId) return row;
       throw err;
     }
+  }
+
+  /** One row by a unique column, without TypeORM's query building (every webhook reads one). */
+  private async read(
+    column: 'user_id' | 'provider_input_id',
+    value: string,
+  ): Promise<StreamEntity | null> {
+    const rows = (await this.db.query(
+      `SELECT to_jsonb(s) AS row FROM streams s WHERE s.${column} = $1`,
+      [value],
+    )) as { row: Record<string, unknown> }[];
+    return entityFromJson<StreamEntity>(this.db.getMetadata(StreamEntity), rows[0]?.row);
   }
 
   async inputIdOf(userId: string): Promise<string | null> {
@@ -111,10 +125,8 @@ export class IngestService {
   }
 
   toView(row: StreamEntity, reveal = false): IngestView {
-    const secret = (enc: string | null) => {
-      const plain = this.box.openOrNull(enc) ?? '';
-      return reveal ? plain : (mask(plain) ?? '');
-    };
+    const secret = (enc: string | null) =>
+      reveal ? (this.box.openOrNull(enc) ?? '') : this.masked(enc);
     return {
       source: row.source,
       inputId: row.providerInputId,
@@ -131,6 +143,21 @@ export class IngestService {
       ...(row.webrtcUrl ? { webRTC: { url: row.webrtcUrl } } : {}),
       revealed: reveal,
     };
+  }
+
+  /**
+   * The masked form of a sealed secret, decrypted once: every dashboard update shows it.
+   * Keyed by the sealed text, which a new secret (rotation) always changes.
+   */
+  private masked(sealed: string | null): string {
+    if (!sealed) return '';
+    let shown = this.masks.get(sealed);
+    if (shown === undefined) {
+      shown = mask(this.box.open(sealed)) ?? '';
+      if (this.masks.size >= 2 * KNOWN_MAX) this.masks.clear();
+      this.masks.set(sealed, shown);
+    }
+    return shown;
   }
 
   private async provision(userId: string, replace: boolean): Promise<StreamEntity> {
