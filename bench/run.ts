@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof]`
+ * `npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F]`
  *
  * Runs each scenario against the real service process (see bench/README.md), prints a
  * table per scenario, merges the medians into bench/results/<date>.json and redraws
@@ -42,16 +42,26 @@ interface Options {
   sessions?: number;
   mode: ServiceMode;
   cpuProf: boolean;
+  /** Node/V8 flags for the service (`--node-arg=--max-semi-space-size=32`). */
+  nodeArgs: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { names: [], quick: false, runs: 3, mode: 'ts-node', cpuProf: false };
+  const opts: Options = {
+    names: [],
+    quick: false,
+    runs: 3,
+    mode: 'ts-node',
+    cpuProf: false,
+    nodeArgs: [],
+  };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--dist') opts.mode = 'dist';
     else if (a === '--cpu-prof') opts.cpuProf = true;
+    else if (a.startsWith('--node-arg=')) opts.nodeArgs.push(a.slice('--node-arg='.length));
     else if (a === '--runs' || a === '--sessions') {
       const v = Number(argv[++i]);
       if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
@@ -72,13 +82,14 @@ function parseArgs(argv: string[]): Options {
 
 function usage(): string {
   return [
-    'usage: npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof]',
+    'usage: npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F]',
     ...SCENARIOS.map((s) => `  ${s.name.padEnd(18)} ${s.summary}`),
     '  --quick      small version (each scenario well under a minute), 1 run unless --runs',
     '  --runs N     runs per scenario; the median is reported (default 3)',
     '  --sessions N override the scenario size',
     '  --dist       run the built service (dist/src/main.js, rebuilt when older than the sources) instead of ts-node',
     `  --cpu-prof   write V8 CPU profiles of the service to ${path.join(tmpdir(), 'ss-bench-profiles')}`,
+    "  --node-arg=F pass the flag F to the service's node (repeatable), e.g. --node-arg=--max-semi-space-size=32",
   ].join('\n');
 }
 
@@ -106,7 +117,10 @@ async function main(): Promise<void> {
           quick: opts.quick,
           mode: opts.mode,
           pg: () => (pg ??= BenchPostgres.start()),
-          serviceNodeArgs: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+          serviceNodeArgs: [
+            ...opts.nodeArgs,
+            ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          ],
           sessions: opts.sessions,
           log: (line) => console.log(line),
         }),

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { track, onCleanup } from './children';
 import { heapAfterGc, inspectorUrl } from './inspector';
 import { pollUntil } from './pool';
-import { promValue } from './prom-text';
+import { promValue, promValues } from './prom-text';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -20,6 +20,14 @@ export function serviceCommand(mode: ServiceMode, extraNodeArgs: string[] = []):
     return [...extraNodeArgs, main];
   }
   return [...extraNodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+}
+
+export interface GcPauses {
+  seconds: number;
+  majorSeconds: number;
+  count: number;
+  /** Pauses longer than 100 ms (prom-client's bucket bound). */
+  over100ms: number;
 }
 
 export interface ServiceSample {
@@ -162,6 +170,27 @@ export class BenchService {
       );
     });
     return res.text();
+  }
+
+  /** The service's CPU time so far (prom-client's process_cpu_seconds_total). */
+  async cpuSeconds(): Promise<number> {
+    return promValue(await this.metricsText(), 'process_cpu_seconds_total');
+  }
+
+  /** Garbage-collection pauses so far (prom-client's nodejs_gc_duration_seconds). */
+  async gcPauses(): Promise<GcPauses> {
+    const text = await this.metricsText();
+    const total = (name: string) => [...promValues(text, name).values()].reduce((a, b) => a + b, 0);
+    const le100ms = [...promValues(text, 'nodejs_gc_duration_seconds_bucket')]
+      .filter(([labels]) => labels.includes('le="0.1"'))
+      .reduce((a, [, v]) => a + v, 0);
+    const count = total('nodejs_gc_duration_seconds_count');
+    return {
+      seconds: total('nodejs_gc_duration_seconds_sum'),
+      majorSeconds: promValues(text, 'nodejs_gc_duration_seconds_sum').get('{kind="major"}') ?? 0,
+      count,
+      over100ms: count - le100ms,
+    };
   }
 
   /** Heap, RSS and event-loop lag p99 (since the previous scrape) from prom-client's defaults. */

@@ -9,8 +9,6 @@ import { buildFleet, type StreamAccount } from '../lib/fleet';
 import { forEachLimit, pollUntil } from '../lib/pool';
 import { queryOne } from '../lib/postgres';
 import { sampleFor } from '../lib/sampling';
-import { promValue } from '../lib/prom-text';
-import type { BenchService } from '../lib/service';
 import { startStack } from '../lib/stack';
 import { median } from '../lib/stats';
 import type { Scenario } from './scenario';
@@ -101,7 +99,7 @@ export const chatFanin: Scenario = {
 
       const runId = Math.random().toString(36).slice(2, 8);
       const dbBefore = await dbActivity(stack.databaseUrl);
-      const cpuBefore = await serviceCpuSeconds(stack.service);
+      const cpuBefore = await stack.service.cpuSeconds();
       await client.request({ kind: 'chat-watch', runId });
       const [push, lag] = await Promise.all([
         pushChat(fakes, channels, { runId, rate, durationMs, clockOffsetMs: clock.offsetMs }),
@@ -116,8 +114,7 @@ export const chatFanin: Scenario = {
       });
       const stored = await waitStored(stack.databaseUrl, runId, push.sent, 30_000);
       const dbAfter = await dbActivity(stack.databaseUrl);
-      const cpuUsPerEvent =
-        (((await serviceCpuSeconds(stack.service)) - cpuBefore) * 1e6) / push.sent;
+      const cpuUsPerEvent = (((await stack.service.cpuSeconds()) - cpuBefore) * 1e6) / push.sent;
       if (process.env.BENCH_DEBUG_TABLES)
         ctx.log(`  tables: ${JSON.stringify(await tableActivity(stack.databaseUrl))}`);
       const offered = push.sent / (push.sendMs / 1000);
@@ -325,11 +322,6 @@ function append<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** The service's CPU time so far (prom-client's process_cpu_seconds_total). */
-async function serviceCpuSeconds(service: BenchService): Promise<number> {
-  return promValue(await service.metricsText(), 'process_cpu_seconds_total');
 }
 
 /** Transactions committed in the bench database so far (every statement of the service). */

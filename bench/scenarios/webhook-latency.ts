@@ -4,6 +4,9 @@ import { queryOne } from '../lib/postgres';
 import { startStack } from '../lib/stack';
 import type { Scenario } from './scenario';
 
+/** How long the idle node's CPU is sampled before the webhooks start. */
+const IDLE_SAMPLE_MS = 5_000;
+
 /**
  * Cloudflare "live input connected/disconnected" notification → `transition` on the
  * streamer's dashboard socket, timed in the client process (one clock for both ends).
@@ -39,6 +42,11 @@ export const webhookLatency: Scenario = {
         userId,
         inputId: fleet.inputOf.get(userId) ?? '',
       }));
+      // What the node spends with nothing happening (lease renewals, monitors, timers).
+      const idleCpuBefore = await stack.service.cpuSeconds();
+      await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+      const idleCpuShare =
+        ((await stack.service.cpuSeconds()) - idleCpuBefore) / (IDLE_SAMPLE_MS / 1000);
       // Warm-up: JIT, connection pools, the first activation paths.
       await client.request({
         kind: 'webhook-latency',
@@ -56,6 +64,8 @@ export const webhookLatency: Scenario = {
           'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
         ).then((x) => Number(x.n));
       const commitsBefore = await commits();
+      const cpuBefore = await stack.service.cpuSeconds();
+      const gcBefore = await stack.service.gcPauses();
       const r = await client.request({
         kind: 'webhook-latency',
         url: stack.service.baseUrl,
@@ -66,6 +76,9 @@ export const webhookLatency: Scenario = {
         ratePerSec,
         timeoutMs: 10_000,
       });
+      const cpuMsPerWebhook =
+        (((await stack.service.cpuSeconds()) - cpuBefore) * 1000) / Math.max(1, r.sent);
+      const gcAfter = await stack.service.gcPauses();
       const txPerWebhook = (await commits()) - commitsBefore;
       ctx.log(
         `  sent ${r.sent}, received ${r.received}, timeouts ${r.timeouts}, http errors ${r.httpErrors}`,
@@ -96,6 +109,30 @@ export const webhookLatency: Scenario = {
             label: 'webhooks per second achieved (one in flight per socket)',
             unit: '/s',
             value: r.sent / (durationMs / 1000),
+          },
+          {
+            key: 'idle_cpu_pct',
+            label: 'service CPU before the webhooks (idle sessions)',
+            unit: '%',
+            value: idleCpuShare * 100,
+          },
+          {
+            key: 'cpu_ms_per_webhook',
+            label: 'service CPU per webhook (all of its work meanwhile)',
+            unit: 'ms',
+            value: cpuMsPerWebhook,
+          },
+          {
+            key: 'gc_ms_per_s',
+            label: 'service GC pauses, ms per second',
+            unit: 'ms',
+            value: ((gcAfter.seconds - gcBefore.seconds) * 1000) / (durationMs / 1000),
+          },
+          {
+            key: 'gc_pauses_over_100ms',
+            label: 'service GC pauses over 100 ms',
+            unit: 'count',
+            value: gcAfter.over100ms - gcBefore.over100ms,
           },
           {
             key: 'db_tx_per_webhook',
