@@ -14,35 +14,40 @@ import type { ChatEventView } from './chat-event.view';
  */
 const FLUSH_EVERY_MS = 10;
 const FLUSH_AT_ROWS = 2_000;
-/** Rows per INSERT (one array parameter per column, so no bind-parameter limit applies). */
+/** Rows per INSERT; a drain writes at most STATEMENTS_PER_DRAIN of them before it yields. */
 const ROWS_PER_STATEMENT = 5_000;
+const STATEMENTS_PER_DRAIN = 5;
 const RETRY_AFTER_MS = 500;
 
 /**
- * One statement for a whole batch: a parameter per column (arrays), so the statement text
- * never changes and nothing is built per row (TypeORM's insert builder cost more than the
- * database did). Only the ids come back: the views are made from the rows we already have.
+ * One statement for many sessions' batches, given as one JSON parameter: the statement
+ * text never changes, nothing is built per row but the JSON (JSON.stringify is native;
+ * pg's escaping of ten array parameters cost more than the database did, and TypeORM's
+ * insert builder more still). Only the ids come back: the views are the ones we have.
  */
-const INSERT_ROWS = `
+const INSERT_BATCHES = `
   INSERT INTO chat_events
     (id, user_id, broadcast_id, platform, type, author, text, amount, platform_message_id, at)
-  SELECT * FROM unnest(
-    $1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[],
-    $6::jsonb[], $7::text[], $8::jsonb[], $9::text[], $10::timestamptz[])
+  SELECT e.id, g.u, g.b, e.platform, e.type, e.author, e.text, e.amount, e."platformMessageId", e.at
+    FROM json_to_recordset($1::json) AS g(u text, b uuid, e json)
+    CROSS JOIN LATERAL json_to_recordset(g.e) AS e(
+      id uuid, platform text, type text, author jsonb, text text, amount jsonb,
+      "platformMessageId" text, at timestamptz)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-/**
- * Unified chat: normalized events from every platform, stored once (de-duplicated by the
- * platform's message id at the database) and broadcast in batches. Monitors enqueue; one
- * node-wide writer combines every session's events into a few multi-row statements per
- * flush, and keeps (and retries) what the database could not take, so a burst or a slow
- * database loses nothing.
- */
+/** One monitor delivery, already in the shape dashboards get (`u`, `b`, `e`: see INSERT_BATCHES). */
+interface Batch {
+  u: string;
+  b: string | null;
+  e: ChatEventView[];
+}
+
 @Injectable()
 export class ChatService implements OnModuleDestroy {
   private readonly logger = new Logger(ChatService.name);
-  private queue: ChatEventEntity[] = [];
+  private queue: Batch[] = [];
+  private queued = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
@@ -63,8 +68,10 @@ export class ChatService implements OnModuleDestroy {
 
   /** Queues a monitor's batch for the node-wide writer. */
   enqueue(userId: string, broadcastId: string | null, batch: NormalizedChatEvent[]): void {
-    for (const e of batch) this.queue.push(toRow(userId, broadcastId, e));
-    if (this.queue.length >= FLUSH_AT_ROWS) void this.flush();
+    if (batch.length === 0) return;
+    this.queue.push(toBatch(userId, broadcastId, batch));
+    this.queued += batch.length;
+    if (this.queued >= FLUSH_AT_ROWS) void this.flush();
     else this.schedule(FLUSH_EVERY_MS);
   }
 
@@ -74,12 +81,12 @@ export class ChatService implements OnModuleDestroy {
     broadcastId: string | null,
     batch: NormalizedChatEvent[],
   ): Promise<ChatEventView[]> {
-    return this.write(batch.map((e) => toRow(userId, broadcastId, e)));
+    return this.write([toBatch(userId, broadcastId, batch)]);
   }
 
   /** Events queued but not yet stored (for tests, metrics and shutdown). */
   get pending(): number {
-    return this.queue.length;
+    return this.queued;
   }
 
   flush(): Promise<void> {
@@ -92,12 +99,13 @@ export class ChatService implements OnModuleDestroy {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const rows = this.queue.slice(0, ROWS_PER_STATEMENT * 5);
-        await this.write(rows);
-        this.queue.splice(0, rows.length);
+        const { batches, rows } = take(this.queue, ROWS_PER_STATEMENT * STATEMENTS_PER_DRAIN);
+        await this.write(batches);
+        this.queue.splice(0, batches.length);
+        this.queued -= rows;
       }
     } catch (err) {
-      this.logger.warn({ err, queued: this.queue.length }, 'Chat events not stored yet; retrying');
+      this.logger.warn({ err, queued: this.queued }, 'Chat events not stored yet; retrying');
       this.schedule(RETRY_AFTER_MS);
     }
   }
@@ -111,24 +119,29 @@ export class ChatService implements OnModuleDestroy {
     this.timer.unref();
   }
 
-  private async write(rows: ChatEventEntity[]): Promise<ChatEventView[]> {
-    if (rows.length === 0) return [];
-    const inserted: ChatEventEntity[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      const ids = new Set(
-        ((await this.db.query(INSERT_ROWS, columns(chunk))) as { id: string }[]).map((r) => r.id),
-      );
-      for (const row of chunk) if (ids.has(row.id)) inserted.push(row);
+  private async write(batches: Batch[]): Promise<ChatEventView[]> {
+    const stored: Batch[] = [];
+    for (let i = 0; i < batches.length;) {
+      const chunk = take(batches.slice(i), ROWS_PER_STATEMENT);
+      i += chunk.batches.length;
+      const ids = (await this.db.query(INSERT_BATCHES, [JSON.stringify(chunk.batches)])) as {
+        id: string;
+      }[];
+      if (ids.length === chunk.rows) stored.push(...chunk.batches);
+      else {
+        // Some were stored before (a platform re-delivered them): only the new ones go on.
+        const fresh = new Set(ids.map((r) => r.id));
+        for (const b of chunk.batches) stored.push({ ...b, e: b.e.filter((v) => fresh.has(v.id)) });
+      }
     }
     const perBroadcast = new Map<string, number>();
     const perUser = new Map<string, ChatEventView[]>();
-    for (const row of inserted) {
-      if (row.broadcastId)
-        perBroadcast.set(row.broadcastId, (perBroadcast.get(row.broadcastId) ?? 0) + 1);
-      const list = perUser.get(row.userId) ?? [];
-      list.push(toView(row));
-      perUser.set(row.userId, list);
+    for (const { u, b, e } of stored) {
+      if (e.length === 0) continue;
+      if (b) perBroadcast.set(b, (perBroadcast.get(b) ?? 0) + e.length);
+      const list = perUser.get(u);
+      if (list) list.push(...e);
+      else perUser.set(u, e);
     }
     if (perBroadcast.size > 0) {
       await this.db.query(
@@ -155,49 +168,49 @@ export class ChatService implements OnModuleDestroy {
   }
 }
 
-function toRow(
-  userId: string,
-  broadcastId: string | null,
-  e: NormalizedChatEvent,
-): ChatEventEntity {
+/** A monitor's events as dashboards get them, with their ids. */
+function toBatch(userId: string, broadcastId: string | null, events: NormalizedChatEvent[]): Batch {
+  return { u: userId, b: broadcastId, e: events.map((e) => toEventView(userId, e)) };
+}
+
+function toEventView(userId: string, e: NormalizedChatEvent): ChatEventView {
   return {
     id: randomUUID(),
     userId,
-    broadcastId,
     platform: e.platform,
     type: e.type,
     author: e.author,
     text: e.text,
-    amount: e.amount ?? null,
+    ...(e.amount ? { amount: e.amount } : {}),
     platformMessageId: e.platformMessageId,
-    at: validDate(e.at),
+    at: canonicalIso(e.at),
   };
 }
 
-/** A bad timestamp from a platform must not make the whole batch unstorable. */
-function validDate(iso: string): Date {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? new Date() : at;
+/** Leading batches holding at most `maxRows` events (always at least one batch). */
+function take(batches: Batch[], maxRows: number): { batches: Batch[]; rows: number } {
+  let rows = 0;
+  let n = 0;
+  while (n < batches.length && (n === 0 || rows + batches[n].e.length <= maxRows)) {
+    rows += batches[n].e.length;
+    n += 1;
+  }
+  return { batches: batches.slice(0, n), rows };
 }
 
-/** The rows as one array per column, in INSERT_ROWS's order. */
-function columns(rows: ChatEventEntity[]): unknown[][] {
-  const n = rows.length;
-  const cols = Array.from({ length: 10 }, () => new Array<unknown>(n));
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    cols[0][i] = r.id;
-    cols[1][i] = r.userId;
-    cols[2][i] = r.broadcastId;
-    cols[3][i] = r.platform;
-    cols[4][i] = r.type;
-    cols[5][i] = JSON.stringify(r.author);
-    cols[6][i] = r.text;
-    cols[7][i] = r.amount === null ? null : JSON.stringify(r.amount);
-    cols[8][i] = r.platformMessageId;
-    cols[9][i] = r.at.toISOString();
-  }
-  return cols;
+const CANONICAL_ISO =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/**
+ * The platform's timestamp as `toISOString` writes it, which is what platforms mostly
+ * send already: then it is only checked (JavaScript rolls 30 February over into March,
+ * PostgreSQL refuses it). A bad one must not make the whole batch unstorable: it becomes now.
+ */
+export function canonicalIso(iso: string): string {
+  if (CANONICAL_ISO.test(iso) && new Date(iso).getUTCDate() === Number(iso.slice(8, 10)))
+    return iso;
+  const at = new Date(iso);
+  return (Number.isNaN(at.getTime()) ? new Date() : at).toISOString();
 }
 
 export function toView(r: ChatEventEntity): ChatEventView {

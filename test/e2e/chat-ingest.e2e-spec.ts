@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from '../../src/health/database-health.indicator';
 import { DataSource } from 'typeorm';
 import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
 import { ChatEventEntity } from '../../src/chat/entities/chat-event.entity';
+import type { ChatEventView } from '../../src/chat/chat-event.view';
 import { ChatService } from '../../src/chat/chat.service';
 import { EventBus } from '../../src/events/event-bus';
 import { createTestDataSource } from '../helpers/database';
@@ -54,6 +56,58 @@ describe('Chat ingest under a burst (real PostgreSQL)', () => {
     expect(n).toBe(10_000);
     expect(Object.values(broadcast).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(broadcast['burst-0']).toBe(500);
+  });
+
+  it('stores every event of a batch whatever its timestamp, and broadcasts the contract shape', async () => {
+    const seen: ChatEventView[] = [];
+    bus.on('chat.events', ({ userId, events }) => userId === 'odd' && seen.push(...events));
+    const at = (i: number, value: string): NormalizedChatEvent => ({ ...event(i), at: value });
+    const before = new Date().toISOString();
+    const broadcastId = randomUUID();
+    await ds.query(`INSERT INTO broadcasts (id, user_id, started_at) VALUES ($1, 'odd', now())`, [
+      broadcastId,
+    ]);
+    chat.enqueue('odd', broadcastId, [
+      at(1, '2026-02-30T10:00:00.000Z'), // JavaScript rolls it over; PostgreSQL would refuse it
+      at(2, '2026-12-02T05:00:00+02:00'),
+      at(3, 'not a date'),
+      { ...at(4, '2026-12-02T03:04:05.678Z'), amount: { value: 5, currency: 'USD' } },
+    ]);
+    await chat.flush();
+    expect(chat.pending).toBe(0);
+    expect(seen.map((v) => v.at)).toEqual([
+      '2026-03-02T10:00:00.000Z',
+      '2026-12-02T03:00:00.000Z',
+      expect.any(String),
+      '2026-12-02T03:04:05.678Z',
+    ]);
+    expect(seen[2].at >= before).toBe(true);
+    expect(Object.keys(seen[0]).sort()).toEqual(
+      ['at', 'author', 'id', 'platform', 'platformMessageId', 'text', 'type', 'userId'].sort(),
+    );
+    expect(seen[3]).toEqual({
+      id: expect.any(String),
+      userId: 'odd',
+      platform: 'twitch',
+      type: 'message',
+      author: { id: 'v4', name: 'viewer4', badges: [] },
+      text: 'message 4',
+      amount: { value: 5, currency: 'USD' },
+      platformMessageId: 'm-4',
+      at: '2026-12-02T03:04:05.678Z',
+    });
+    // What is stored is what was shown.
+    const history = await chat.history('odd', undefined, 10);
+    expect([...history].reverse()).toEqual(seen.slice().sort((a, b) => a.at.localeCompare(b.at)));
+
+    // One of them again, with a new one: only the new one is shown and counted.
+    chat.enqueue('odd', broadcastId, [at(4, '2026-12-02T03:04:05.678Z'), event(5)]);
+    await chat.flush();
+    expect(seen.map((v) => v.platformMessageId)).toEqual(['m-1', 'm-2', 'm-3', 'm-4', 'm-5']);
+    const [{ chat_count }] = await ds.query('SELECT chat_count FROM broadcasts WHERE id = $1', [
+      broadcastId,
+    ]);
+    expect(chat_count).toBe(5);
   });
 
   it('keeps what the database refused and stores it once the database is back', async () => {

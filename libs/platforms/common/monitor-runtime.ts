@@ -105,6 +105,15 @@ export class MonitorRuntime {
     this.timers.add(timer);
   }
 
+  /** `run` for synchronous work (each chat message): no promise per call. */
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.internalError('internal', err);
+    }
+  }
+
   /** Runs `fn`, turning any throw or rejection into a reported state detail. */
   async run(fn: () => void | Promise<void>): Promise<void> {
     try {

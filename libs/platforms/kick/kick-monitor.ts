@@ -203,7 +203,7 @@ export class KickMonitor implements PlatformMonitorHandle {
 
   private onEvent(eventName: string, data: unknown): void {
     if (eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:')) return;
-    void this.runtime.run(() => {
+    this.runtime.guard(() => {
       const event = kickEvent(eventName, data);
       if (!event) return;
       if (event.type === 'message') {

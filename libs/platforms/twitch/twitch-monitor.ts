@@ -165,7 +165,7 @@ export class TwitchMonitor implements PlatformMonitorHandle {
     text: string,
     amount?: { value: number; currency: string },
   ): void {
-    void this.runtime.run(() => {
+    this.runtime.guard(() => {
       const event: NormalizedChatEvent | undefined = twitchEvent(
         type,
         tags,
