@@ -11,8 +11,6 @@ function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(r[0]) ? r[0] : r) as T[];
 }
 
-/** A lease nobody renews any more (its owner died, or never had one). */
-const LEASE_EXPIRED = '(lease_expires_at IS NULL OR lease_expires_at < now())';
 /** A session that needs an owner at all: unfinished, or its streamer is signed in. */
 const NEEDS_OWNER = "(state <> 'offline' OR active)";
 
@@ -21,8 +19,14 @@ export type ClaimResult =
 
 /**
  * Who owns which session, coordinated through PostgreSQL leases: a node claims a session
- * atomically when it is unowned, its own, or its lease has expired; it renews all its
- * leases in one statement; the epoch bumped by each claim fences off a stale owner.
+ * atomically when it is unowned, its own, or its lease has lapsed; the epoch bumped by
+ * each claim fences off a stale owner.
+ *
+ * A session's lease holds while its owner node heartbeats (one row in `nodes` every
+ * LEASE_TTL / 3), or until the expiry its claim set (one TTL, the claimer's grace before
+ * its first heartbeat). Renewing every session's row instead cost an UPDATE of all of
+ * them per renewal: 3,000 row versions a second at 10,000 sessions, and row locks that
+ * held up the sessions' own writes behind it.
  */
 @Injectable()
 export class OwnershipService {
@@ -30,6 +34,8 @@ export class OwnershipService {
   readonly nodeId: string;
   private readonly ttlSeconds: number;
   private readonly url: string;
+  /** SQL: nobody keeps this session's lease (its claim expired and its node is silent). */
+  private readonly lapsed: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -37,6 +43,10 @@ export class OwnershipService {
   ) {
     this.nodeId = config.nodeId;
     this.ttlSeconds = config.cluster.leaseTtlMs / 1000;
+    // A number from the configuration, so it can be part of the statement text.
+    this.lapsed = `((lease_expires_at IS NULL OR lease_expires_at < now()) AND NOT EXISTS (
+      SELECT 1 FROM nodes n WHERE n.node_id = sessions.owner_node
+         AND n.heartbeat_at > now() - make_interval(secs => ${Number(this.ttlSeconds)})))`;
     this.url = config.cluster.nodeUrl ?? `http://127.0.0.1:${config.http.port}`;
   }
 
@@ -99,7 +109,7 @@ export class OwnershipService {
         `UPDATE sessions SET owner_node = $2, owner_epoch = owner_epoch + 1,
               lease_expires_at = now() + make_interval(secs => $3)
         WHERE user_id = ANY($1::text[]) AND (owner_node IS NULL OR owner_node = $2 OR
-              ($4 AND ${LEASE_EXPIRED}))
+              ($4 AND ${this.lapsed}))
         RETURNING user_id, owner_epoch`,
         [userIds, this.nodeId, this.ttlSeconds, !this.takeoverPaused()],
       )
@@ -107,19 +117,33 @@ export class OwnershipService {
     return new Map(rows.map((r) => [r.user_id, String(r.owner_epoch)]));
   }
 
-  /** Renews every lease this node holds; returns the user ids it turned out to have lost. */
-  async renew(userIds: string[]): Promise<string[]> {
+  /**
+   * Keeps every lease of this node (its heartbeat) and reads which sessions it owns.
+   * Returns those of `held` that another node took. A session it owns but does not hold
+   * (`isHeld` false: a release that failed) is released, epoch-checked: behind a live
+   * node's heartbeat it would otherwise stay unsupervised for as long as the node lives.
+   */
+  async renew(held: string[], isHeld: (userId: string) => boolean): Promise<string[]> {
     await this.heartbeat();
-    if (userIds.length === 0) return [];
-    const kept: { user_id: string }[] = await this.db
-      .query(
-        `UPDATE sessions SET lease_expires_at = now() + make_interval(secs => $3)
-        WHERE owner_node = $1 AND user_id = ANY($2::text[]) RETURNING user_id`,
-        [this.nodeId, userIds, this.ttlSeconds],
-      )
-      .then(rowsOf<{ user_id: string }>);
-    const keptSet = new Set(kept.map((k) => k.user_id));
-    return userIds.filter((u) => !keptSet.has(u));
+    const owned: { user_id: string; owner_epoch: string }[] = await this.db.query(
+      'SELECT user_id, owner_epoch FROM sessions WHERE owner_node = $1',
+      [this.nodeId],
+    );
+    const strays = owned.filter((r) => !isHeld(r.user_id));
+    if (strays.length > 0) {
+      this.logger.warn(
+        { sessions: strays.length },
+        'Releasing sessions this node owned without running them',
+      );
+      await this.db.query(
+        `UPDATE sessions s SET owner_node = NULL, lease_expires_at = NULL
+           FROM unnest($2::text[], $3::bigint[]) AS c(user_id, epoch)
+          WHERE s.user_id = c.user_id AND s.owner_node = $1 AND s.owner_epoch = c.epoch`,
+        [this.nodeId, strays.map((r) => r.user_id), strays.map((r) => r.owner_epoch)],
+      );
+    }
+    const mine = new Set(owned.map((r) => r.user_id));
+    return held.filter((u) => !mine.has(u));
   }
 
   async release(userIds: string[]): Promise<void> {
@@ -142,7 +166,7 @@ export class OwnershipService {
   async orphans(limit = 500): Promise<string[]> {
     const rows: { user_id: string }[] = await this.db.query(
       `SELECT user_id FROM sessions
-        WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR ${LEASE_EXPIRED})
+        WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR ${this.lapsed})
         ORDER BY random() LIMIT $1`,
       [limit],
     );
@@ -158,7 +182,7 @@ export class OwnershipService {
     const rows: { user_id: string; state: TopState; substate: string | null }[] =
       await this.db.query(
         `SELECT user_id, state, substate FROM sessions
-          WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR owner_node = $1 OR ${LEASE_EXPIRED})`,
+          WHERE ${NEEDS_OWNER} AND (owner_node IS NULL OR owner_node = $1 OR ${this.lapsed})`,
         [this.nodeId],
       );
     return rows.map((r) => ({ userId: r.user_id, state: r.state, substate: r.substate }));

@@ -569,7 +569,12 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
   /** Renews this node's leases; a session whose lease was lost is dropped without a write. */
   private async renewLeases(): Promise<void> {
     try {
-      const lost = await this.ownership.renew([...this.actors.keys()]);
+      // While recovering, the sessions it owned before a restart are not running yet.
+      const recovering = this.recoveryProblem !== undefined;
+      const lost = await this.ownership.renew(
+        [...this.actors.keys()],
+        (userId) => recovering || this.actors.has(userId) || this.activating.has(userId),
+      );
       for (const userId of lost) await this.drop(userId, 'lease lost');
     } catch (err) {
       this.ownership.noteDatabaseTrouble();

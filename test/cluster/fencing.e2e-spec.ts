@@ -13,6 +13,18 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
   const node = (id: string) =>
     new OwnershipService({ ...loadConfig({ NODE_ID: id, LEASE_TTL: '1s' }) }, ds);
 
+  /** The node stopped heartbeating (it died or is cut off) and its claims ran out. */
+  const silence = async (nodeId: string, userId: string) => {
+    await ds.query(
+      `UPDATE nodes SET heartbeat_at = now() - interval '5 seconds' WHERE node_id = $1`,
+      [nodeId],
+    );
+    await ds.query(
+      `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = $1`,
+      [userId],
+    );
+  };
+
   beforeAll(async () => {
     ds = await createTestDataSource();
     store = new SessionStore(
@@ -35,11 +47,9 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     );
     b.noteDatabaseTrouble();
     expect(await b.claim('u-outage')).toMatchObject({ owned: false, ownerNode: 'a2' });
-    expect(await a.renew(['u-outage'])).toEqual([]); // A is back and keeps its session
+    expect(await a.renew(['u-outage'], () => true)).toEqual([]); // A is back and keeps it
     // A node that had no trouble (or whose pause is over) takes a dead owner's session.
-    await ds.query(
-      `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = 'u-outage'`,
-    );
+    await silence('a2', 'u-outage');
     expect(b.takeoverPaused(Date.now() + 2000)).toBe(false);
     expect(await node('c2').claim('u-outage')).toMatchObject({ owned: true });
   });
@@ -52,13 +62,16 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     expect(claimA).toEqual({ owned: true, epoch: '1' });
     expect(await b.claim('u1')).toMatchObject({ owned: false, ownerNode: 'a' });
 
-    // A's lease runs out (A stopped renewing: it is dead or partitioned); B takes over.
+    // While A heartbeats its session stays A's, also past the expiry its claim set.
+    expect(await a.renew(['u1'], () => true)).toEqual([]);
     await ds.query(
-      `UPDATE sessions SET lease_expires_at = now() - interval '1 second' WHERE user_id = 'u1'`,
+      `UPDATE sessions SET lease_expires_at = now() - interval '5 seconds' WHERE user_id = 'u1'`,
     );
-    expect(await a.renew([])).toEqual([]);
+    expect(await b.claim('u1')).toMatchObject({ owned: false, ownerNode: 'a' });
+    // A stops heartbeating (it is dead or partitioned); B takes over.
+    await silence('a', 'u1');
     expect(await b.claim('u1')).toEqual({ owned: true, epoch: '2' });
-    expect(await a.renew(['u1'])).toEqual(['u1']); // A learns it lost the session
+    expect(await a.renew(['u1'], () => true)).toEqual(['u1']); // A learns it lost the session
 
     // A stale write from A is refused and leaves no trace, not even a transition.
     const stale = (await store.find('u1'))!;
@@ -105,6 +118,21 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     expect(await a.orphans()).not.toContain('u2');
     await a.release(['u2']);
     expect(await a.orphans()).toContain('u2');
+  });
+
+  it('releases a session its live owner does not run (a release that failed)', async () => {
+    const a = node('a3');
+    await store.ensure('u-stray');
+    await ds.query(`UPDATE sessions SET state = 'streaming' WHERE user_id = 'u-stray'`);
+    await a.claim('u-stray');
+    // Held: kept.
+    expect(await a.renew([], () => true)).toEqual([]);
+    expect(await a.orphans()).not.toContain('u-stray');
+    // Not held: released, so that the orphan scans give it an owner that runs it.
+    expect(await a.renew([], (u) => u !== 'u-stray')).toEqual([]);
+    expect(await a.orphans()).toContain('u-stray');
+    const [row] = await ds.query(`SELECT owner_node FROM sessions WHERE user_id = 'u-stray'`);
+    expect(row.owner_node).toBeNull();
   });
 
   it('stores a retried write once: a commit whose acknowledgement was lost is not repeated', async () => {
