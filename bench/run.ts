@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F]`
+ * `npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F] [--env K=V]`
  *
  * Runs each scenario against the real service process (see bench/README.md), prints a
  * table per scenario, merges the medians into bench/results/<date>.json and redraws
@@ -44,6 +44,8 @@ interface Options {
   cpuProf: boolean;
   /** Node/V8 flags for the service (`--node-arg=--max-semi-space-size=32`). */
   nodeArgs: string[];
+  /** Environment for the service (`--env LEASE_TTL=1h`), over the scenario's own. */
+  env: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -54,6 +56,7 @@ function parseArgs(argv: string[]): Options {
     mode: 'ts-node',
     cpuProf: false,
     nodeArgs: [],
+    env: {},
   };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -62,7 +65,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--dist') opts.mode = 'dist';
     else if (a === '--cpu-prof') opts.cpuProf = true;
     else if (a.startsWith('--node-arg=')) opts.nodeArgs.push(a.slice('--node-arg='.length));
-    else if (a === '--runs' || a === '--sessions') {
+    else if (a === '--env') {
+      const [key, ...value] = (argv[++i] ?? '').split('=');
+      if (!key || value.length === 0) throw new Error('--env needs KEY=VALUE');
+      opts.env[key] = value.join('=');
+    } else if (a === '--runs' || a === '--sessions') {
       const v = Number(argv[++i]);
       if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
       if (a === '--runs') {
@@ -82,13 +89,14 @@ function parseArgs(argv: string[]): Options {
 
 function usage(): string {
   return [
-    'usage: npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F]',
+    'usage: npm run bench -- [scenario ...] [--quick] [--runs N] [--sessions N] [--dist] [--cpu-prof] [--node-arg=F] [--env K=V]',
     ...SCENARIOS.map((s) => `  ${s.name.padEnd(18)} ${s.summary}`),
     '  --quick      small version (each scenario well under a minute), 1 run unless --runs',
     '  --runs N     runs per scenario; the median is reported (default 3)',
     '  --sessions N override the scenario size',
     '  --dist       run the built service (dist/src/main.js, rebuilt when older than the sources) instead of ts-node',
     `  --cpu-prof   write V8 CPU profiles of the service to ${path.join(tmpdir(), 'ss-bench-profiles')}`,
+    "  --env K=V    set K=V in the service's environment (repeatable), over the scenario's own",
     "  --node-arg=F pass the flag F to the service's node (repeatable), e.g. --node-arg=--max-semi-space-size=32",
   ].join('\n');
 }
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
             ...opts.nodeArgs,
             ...(opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
           ],
+          serviceEnv: opts.env,
           sessions: opts.sessions,
           log: (line) => console.log(line),
         }),

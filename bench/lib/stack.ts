@@ -13,6 +13,8 @@ export interface StackOptions {
   /** Sandbox: no Cloudflare credentials, the service runs its own in-process fakes. */
   sandbox?: boolean;
   env?: Record<string, string>;
+  /** Set on the command line (`--env K=V`): applied after everything else. */
+  overrides?: Record<string, string>;
   nodeArgs?: string[];
 }
 
@@ -77,6 +79,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     CLOUDFLARE_TIMEOUT: '30s',
     ...cloudflareEnv,
     ...opts.env,
+    ...opts.overrides,
   };
   const service = new BenchService(port, env, opts.mode, opts.nodeArgs);
   const close = async () => {

@@ -30,6 +30,7 @@ export const capacity: Scenario = {
     const ready = Math.round(n * 0.4);
     const plan = { streaming, ready, offline: n - streaming - ready };
     const stack = await startStack({
+      overrides: ctx.serviceEnv,
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions: n,

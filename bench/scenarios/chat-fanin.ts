@@ -51,6 +51,7 @@ export const chatFanin: Scenario = {
     const channels = addChannels(fakes, sessions);
     const byUser = new Map(channels.map((c) => [c.userId, c]));
     const stack = await startStack({
+      overrides: ctx.serviceEnv,
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions,

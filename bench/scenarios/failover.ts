@@ -23,6 +23,7 @@ export const failover: Scenario = {
     const ready = n - streaming;
     const env = { NODE_ID: 'bench-a', LEASE_TTL: `${LEASE_TTL_S}s` };
     const stack = await startStack({
+      overrides: ctx.serviceEnv,
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions: n,

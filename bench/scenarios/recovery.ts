@@ -21,6 +21,7 @@ export const recovery: Scenario = {
     const streaming = Math.round(n * 0.3);
     const ready = n - streaming;
     const stack = await startStack({
+      overrides: ctx.serviceEnv,
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions: n,

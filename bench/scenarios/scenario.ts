@@ -27,6 +27,8 @@ export interface ScenarioContext {
   pg: () => Promise<BenchPostgres>;
   /** Extra node flags for the service (e.g. --cpu-prof). */
   serviceNodeArgs: string[];
+  /** Environment given on the command line (`--env K=V`): applied last, so it wins. */
+  serviceEnv: Record<string, string>;
   /** Overrides the scenario's session count. */
   sessions?: number;
   log(line: string): void;

@@ -20,6 +20,7 @@ export const webhookLatency: Scenario = {
     const durationMs = ctx.quick ? 5_000 : 30_000;
     const ratePerSec = ctx.quick ? 100 : 200;
     const stack = await startStack({
+      overrides: ctx.serviceEnv,
       pg: await ctx.pg(),
       mode: ctx.mode,
       sessions: n,
