@@ -217,10 +217,6 @@ export class OutputsService {
     return rows.length;
   }
 
-  async forBroadcast(broadcastId: string): Promise<OutputEntity[]> {
-    return this.outputs.find({ where: { broadcastId }, order: { platform: 'ASC' } });
-  }
-
   private async backendFor(userId: string): Promise<OutputBackend> {
     const stream = await this.ingest.find(userId);
     return this.backends[stream?.source === 'livekit' ? 'livekit' : 'cloudflare'];

@@ -23,18 +23,29 @@ const RETRY_AFTER_MS = 500;
  * One statement for many sessions' batches, given as one JSON parameter: the statement
  * text never changes, nothing is built per row but the JSON (JSON.stringify is native;
  * pg's escaping of ten array parameters cost more than the database did, and TypeORM's
- * insert builder more still). Only the ids come back: the views are the ones we have.
+ * insert builder more still). The broadcasts' chat counts are raised in the same
+ * statement, so an event is stored and counted, or neither. Only the ids come back: the
+ * views are the ones we have.
  */
 const INSERT_BATCHES = `
-  INSERT INTO chat_events
-    (id, user_id, broadcast_id, platform, type, author, text, amount, platform_message_id, at)
-  SELECT e.id, g.u, g.b, e.platform, e.type, e.author, e.text, e.amount, e."platformMessageId", e.at
-    FROM json_to_recordset($1::json) AS g(u text, b uuid, e json)
-    CROSS JOIN LATERAL json_to_recordset(g.e) AS e(
-      id uuid, platform text, type text, author jsonb, text text, amount jsonb,
-      "platformMessageId" text, at timestamptz)
-  ON CONFLICT DO NOTHING
-  RETURNING id`;
+  WITH stored AS (
+    INSERT INTO chat_events
+      (id, user_id, broadcast_id, platform, type, author, text, amount, platform_message_id, at)
+    SELECT e.id, g.u, g.b, e.platform, e.type, e.author, e.text, e.amount, e."platformMessageId",
+           e.at
+      FROM json_to_recordset($1::json) AS g(u text, b uuid, e json)
+      CROSS JOIN LATERAL json_to_recordset(g.e) AS e(
+        id uuid, platform text, type text, author jsonb, text text, amount jsonb,
+        "platformMessageId" text, at timestamptz)
+    ON CONFLICT DO NOTHING
+    RETURNING id, broadcast_id
+  ), counted AS (
+    UPDATE broadcasts b SET chat_count = b.chat_count + c.n
+      FROM (SELECT broadcast_id, count(*)::int AS n FROM stored
+             WHERE broadcast_id IS NOT NULL GROUP BY broadcast_id) c
+     WHERE b.id = c.broadcast_id
+  )
+  SELECT id FROM stored`;
 
 /** One monitor delivery, already in the shape dashboards get (`u`, `b`, `e`: see INSERT_BATCHES). */
 interface Batch {
@@ -99,7 +110,11 @@ export class ChatService implements OnModuleDestroy {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const { batches, rows } = take(this.queue, ROWS_PER_STATEMENT * STATEMENTS_PER_DRAIN);
+        const batches = this.queue.slice(
+          0,
+          takeUntil(this.queue, 0, ROWS_PER_STATEMENT * STATEMENTS_PER_DRAIN),
+        );
+        const rows = rowsOf(batches);
         await this.write(batches);
         this.queue.splice(0, batches.length);
         this.queued -= rows;
@@ -119,39 +134,34 @@ export class ChatService implements OnModuleDestroy {
     this.timer.unref();
   }
 
+  /**
+   * Stores the batches, a statement per ROWS_PER_STATEMENT, and broadcasts what each one
+   * stored as soon as it is stored (a later statement failing must not hold back, or lose,
+   * what an earlier one committed: the retry finds those rows stored and skips them).
+   */
   private async write(batches: Batch[]): Promise<ChatEventView[]> {
-    const stored: Batch[] = [];
-    for (let i = 0; i < batches.length;) {
-      const chunk = take(batches.slice(i), ROWS_PER_STATEMENT);
-      i += chunk.batches.length;
-      const ids = (await this.db.query(INSERT_BATCHES, [JSON.stringify(chunk.batches)])) as {
+    const shown: ChatEventView[] = [];
+    for (let from = 0; from < batches.length;) {
+      const to = takeUntil(batches, from, ROWS_PER_STATEMENT);
+      const chunk = batches.slice(from, to);
+      from = to;
+      const ids = (await this.db.query(INSERT_BATCHES, [JSON.stringify(chunk)])) as {
         id: string;
       }[];
-      if (ids.length === chunk.rows) stored.push(...chunk.batches);
-      else {
-        // Some were stored before (a platform re-delivered them): only the new ones go on.
-        const fresh = new Set(ids.map((r) => r.id));
-        for (const b of chunk.batches) stored.push({ ...b, e: b.e.filter((v) => fresh.has(v.id)) });
+      // Some may have been stored before (a platform re-delivered them): only new ones go on.
+      const fresh = ids.length === rowsOf(chunk) ? undefined : new Set(ids.map((r) => r.id));
+      const perUser = new Map<string, ChatEventView[]>();
+      for (const { u, e } of chunk) {
+        const events = fresh ? e.filter((v) => fresh.has(v.id)) : e;
+        if (events.length === 0) continue;
+        const list = perUser.get(u);
+        if (list) list.push(...events);
+        else perUser.set(u, [...events]); // not the batch's own array: it is appended to
+        shown.push(...events);
       }
+      for (const [userId, events] of perUser) this.events.emit('chat.events', { userId, events });
     }
-    const perBroadcast = new Map<string, number>();
-    const perUser = new Map<string, ChatEventView[]>();
-    for (const { u, b, e } of stored) {
-      if (e.length === 0) continue;
-      if (b) perBroadcast.set(b, (perBroadcast.get(b) ?? 0) + e.length);
-      const list = perUser.get(u);
-      if (list) list.push(...e);
-      else perUser.set(u, e);
-    }
-    if (perBroadcast.size > 0) {
-      await this.db.query(
-        `UPDATE broadcasts b SET chat_count = b.chat_count + v.n
-           FROM unnest($1::uuid[], $2::int[]) AS v(id, n) WHERE b.id = v.id`,
-        [[...perBroadcast.keys()], [...perBroadcast.values()]],
-      );
-    }
-    for (const [userId, events] of perUser) this.events.emit('chat.events', { userId, events });
-    return [...perUser.values()].flat();
+    return shown;
   }
 
   async history(userId: string, before: Date | undefined, limit: number): Promise<ChatEventView[]> {
@@ -187,15 +197,19 @@ function toEventView(userId: string, e: NormalizedChatEvent): ChatEventView {
   };
 }
 
-/** Leading batches holding at most `maxRows` events (always at least one batch). */
-function take(batches: Batch[], maxRows: number): { batches: Batch[]; rows: number } {
+/** The end of the batches from `from` that hold at most `maxRows` events (at least one batch). */
+function takeUntil(batches: Batch[], from: number, maxRows: number): number {
   let rows = 0;
-  let n = 0;
-  while (n < batches.length && (n === 0 || rows + batches[n].e.length <= maxRows)) {
-    rows += batches[n].e.length;
-    n += 1;
+  let to = from;
+  while (to < batches.length && (to === from || rows + batches[to].e.length <= maxRows)) {
+    rows += batches[to].e.length;
+    to += 1;
   }
-  return { batches: batches.slice(0, n), rows };
+  return to;
+}
+
+function rowsOf(batches: Batch[]): number {
+  return batches.reduce((n, b) => n + b.e.length, 0);
 }
 
 const CANONICAL_ISO =
