@@ -53,11 +53,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<INes
   // No enableShutdownHooks(): given no signals Nest listens to all of them and re-raises the
   // signal after closing, racing main.ts's own graceful shutdown (which calls app.close()).
   app.useWebSocketAdapter(
-    new PostgresIoAdapter(
-      app,
-      config.databaseUrl!,
-      (err) => logger.warn({ err }, 'Socket.IO Postgres adapter error'),
-      config.cluster.heartbeatMs,
+    new PostgresIoAdapter(app, config.databaseUrl!, (err) =>
+      logger.warn({ err }, 'Socket.IO Postgres adapter error'),
     ),
   );
 

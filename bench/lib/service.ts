@@ -24,8 +24,6 @@ export function serviceCommand(mode: ServiceMode, extraNodeArgs: string[] = []):
 
 export interface GcPauses {
   seconds: number;
-  majorSeconds: number;
-  count: number;
   /** Pauses longer than 100 ms (prom-client's bucket bound). */
   over100ms: number;
 }
@@ -184,12 +182,9 @@ export class BenchService {
     const le100ms = [...promValues(text, 'nodejs_gc_duration_seconds_bucket')]
       .filter(([labels]) => labels.includes('le="0.1"'))
       .reduce((a, [, v]) => a + v, 0);
-    const count = total('nodejs_gc_duration_seconds_count');
     return {
       seconds: total('nodejs_gc_duration_seconds_sum'),
-      majorSeconds: promValues(text, 'nodejs_gc_duration_seconds_sum').get('{kind="major"}') ?? 0,
-      count,
-      over100ms: count - le100ms,
+      over100ms: total('nodejs_gc_duration_seconds_count') - le100ms,
     };
   }
 

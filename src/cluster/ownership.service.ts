@@ -91,13 +91,25 @@ export class OwnershipService {
     return now - this.databaseTroubleAt < 2 * this.leaseTtlMs;
   }
 
+  /**
+   * Other nodes that heartbeated within a TTL, as of this node's last heartbeat: known
+   * before the node accepts a socket (it heartbeats on start), so a node alone can skip
+   * the work that only other nodes' dashboards would see.
+   */
+  peers = 0;
+
   /** Announces this node (and its URL, for forwarded commands); called on every renewal too. */
   async heartbeat(url = this.url): Promise<void> {
-    await this.db.query(
-      `INSERT INTO nodes (node_id, url, heartbeat_at) VALUES ($1, $2, now())
-       ON CONFLICT (node_id) DO UPDATE SET url = EXCLUDED.url, heartbeat_at = now()`,
-      [this.nodeId, url],
-    );
+    const [{ peers }] = (await this.db.query(
+      `WITH beat AS (
+         INSERT INTO nodes (node_id, url, heartbeat_at) VALUES ($1, $2, now())
+         ON CONFLICT (node_id) DO UPDATE SET url = EXCLUDED.url, heartbeat_at = now()
+       )
+       SELECT count(*)::int AS peers FROM nodes
+        WHERE node_id <> $1 AND heartbeat_at > now() - make_interval(secs => $3)`,
+      [this.nodeId, url, this.ttlSeconds],
+    )) as [{ peers: number }];
+    this.peers = peers;
   }
 
   async claim(userId: string): Promise<ClaimResult> {

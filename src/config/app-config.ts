@@ -9,12 +9,7 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export interface AppConfig {
   nodeEnv: NodeEnv;
   nodeId: string;
-  cluster: {
-    leaseTtlMs: number;
-    nodeUrl?: string;
-    /** Socket.IO adapter heartbeat: how quickly nodes learn of each other (gone after two). */
-    heartbeatMs: number;
-  };
+  cluster: { leaseTtlMs: number; nodeUrl?: string };
   http: { host: string; port: number; publicUrl: string; corsOrigins: string[] };
   log: { level: string; format: LogFormat };
   /** Absent: an embedded PostgreSQL is started under `dataDir`. */
@@ -102,11 +97,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     // Stable across restarts, so a restarted node takes its own sessions back at once.
     nodeId: r.string('NODE_ID', hostname()),
-    cluster: {
-      leaseTtlMs: r.duration('LEASE_TTL', 10_000, 1000),
-      nodeUrl: r.url('NODE_URL'),
-      heartbeatMs: r.duration('CLUSTER_HEARTBEAT', 5_000, 100),
-    },
+    cluster: { leaseTtlMs: r.duration('LEASE_TTL', 10_000, 1000), nodeUrl: r.url('NODE_URL') },
     http: {
       host,
       port,

@@ -1,4 +1,4 @@
-import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -9,9 +9,8 @@ import type { Principal } from '../common/auth/principal';
 import { bearerToken, TokenVerifier } from '../common/auth/token-verifier';
 import { ApiError, ErrorCode } from '../common/errors/api-error';
 import { NotOwnerError } from '../cluster/not-owner.error';
+import { OwnershipService } from '../cluster/ownership.service';
 import { toErrorBody } from '../common/errors/error-body';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { EventBus } from '../events/event-bus';
 import { StartSessionDto } from '../sessions/dto/start-session.dto';
 import { SessionsService } from '../sessions/sessions.service';
@@ -52,20 +51,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly unsubscribe: (() => void)[] = [];
   /** Events of the current tick, for the other nodes (see `send`). */
   private relay: Relayed[] = [];
-  /** Until then this node may not have heard every other node's heartbeat yet. */
-  private peersKnownAt = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: TokenVerifier,
     private readonly sessions: SessionsService,
     private readonly chat: ChatSendService,
     private readonly events: EventBus,
+    private readonly ownership: OwnershipService,
   ) {}
 
   afterInit(nsp: Namespace<LiveClientEvents, LiveServerEvents>): void {
     this.nsp = nsp;
-    this.peersKnownAt = Date.now() + 2 * this.config.cluster.heartbeatMs;
     nsp.on(RELAY, (items: Relayed[]) => this.onRelay(items));
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -251,12 +247,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   /**
-   * Whether another node may have dashboards. A node announces itself when it starts, so
-   * the others know it before it accepts a socket; it hears of them by their answer or by
-   * their next heartbeat, so until two heartbeats have passed it assumes they exist.
+   * Whether another node may have dashboards: the database's node heartbeats say so (read
+   * on start, before any socket, and on every lease renewal), or the Socket.IO adapter
+   * heard from one (a node announces itself there as it starts, so the others know of it
+   * before it accepts a socket, even between two of their renewals).
    */
   private async peersMayListen(): Promise<boolean> {
-    if (Date.now() < this.peersKnownAt) return true;
+    if (this.ownership.peers > 0) return true;
     return (await this.nsp.adapter.serverCount()) > 1;
   }
 

@@ -19,8 +19,6 @@ export class PostgresIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly databaseUrl: string,
     private readonly onError: (err: Error) => void,
-    /** How often each node announces itself; a node silent for two of these is gone. */
-    private readonly heartbeatMs = 5000,
   ) {
     super(app);
   }
@@ -71,8 +69,7 @@ export class PostgresIoAdapter extends IoAdapter {
     server.adapter(
       createAdapter(this.adapterPool(this.pool), {
         errorHandler: (err) => this.report(err),
-        heartbeatInterval: this.heartbeatMs,
-        heartbeatTimeout: 2 * this.heartbeatMs,
+        heartbeatInterval: 5000,
       }),
     );
     this.servers.add(server);

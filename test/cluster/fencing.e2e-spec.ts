@@ -135,6 +135,23 @@ describe('Ownership leases and fencing (real PostgreSQL)', () => {
     expect(row.owner_node).toBeNull();
   });
 
+  it('counts the other nodes that heartbeat (a node alone skips what only they would see)', async () => {
+    const a = node('peer-a');
+    const b = node('peer-b');
+    await ds.query(`DELETE FROM nodes`);
+    await a.heartbeat();
+    expect(a.peers).toBe(0);
+    await b.heartbeat();
+    expect(b.peers).toBe(1);
+    await a.heartbeat();
+    expect(a.peers).toBe(1);
+    await ds.query(
+      `UPDATE nodes SET heartbeat_at = now() - interval '5 seconds' WHERE node_id = 'peer-b'`,
+    );
+    await a.heartbeat();
+    expect(a.peers).toBe(0);
+  });
+
   it('stores a retried write once: a commit whose acknowledgement was lost is not repeated', async () => {
     const a = node('a');
     await store.ensure('u3');

@@ -36,9 +36,6 @@ describe('Two nodes on one database', () => {
       NODE_ID: nodeId,
       NODE_URL: `http://127.0.0.1:${port}`,
       LEASE_TTL: '2s',
-      // Short heartbeats: past the first two, an event reaches the other node only because
-      // its heartbeat told this one that it exists.
-      CLUSTER_HEARTBEAT: '250ms',
       JWT_SECRET: SECRET,
       SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
       LOG_LEVEL: 'warn',

@@ -15,8 +15,9 @@ import { waitFor } from '../helpers/wait-for';
 type LiveClient = Socket<LiveServerEvents, LiveClientEvents>;
 /** Socket.IO cluster adapter message types (socket.io-adapter's MessageType). */
 type Msg = { type: number };
-const HEARTBEAT = 2;
 const SERVER_SIDE_EMIT = 9;
+/** @socket.io/postgres-adapter's channel for the /live namespace. */
+const CHANNEL = 'socket.io#/live';
 
 describe('Socket.IO /live and /public', () => {
   let fake: CloudflareFake;
@@ -24,8 +25,7 @@ describe('Socket.IO /live and /public', () => {
   const sockets: Socket[] = [];
   beforeAll(async () => {
     fake = await createCloudflareFake({ port: 0 });
-    // Short heartbeats: the node soon knows it is alone (see the relay test).
-    t = await createTestApp({ RECONCILE_INTERVAL: '1h', CLUSTER_HEARTBEAT: '100ms' }, fake);
+    t = await createTestApp({ RECONCILE_INTERVAL: '1h' }, fake);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.disconnect());
@@ -144,12 +144,19 @@ describe('Socket.IO /live and /public', () => {
     const listener = new Client({ connectionString: t.config.databaseUrl });
     await listener.connect();
     const types: number[] = [];
-    listener.on('notification', (n) => types.push((JSON.parse(n.payload ?? '{}') as Msg).type));
-    await listener.query('LISTEN "socket.io#/live"');
+    const markers: string[] = [];
+    listener.on('notification', (n) => {
+      const msg = JSON.parse(n.payload ?? '{}') as Msg & { marker?: string };
+      if (msg.marker) markers.push(msg.marker);
+      else types.push(msg.type);
+    });
+    await listener.query(`LISTEN "${CHANNEL}"`);
+    const marker = async (name: string) => {
+      await listener.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ marker: name })]);
+      await waitFor(() => markers.includes(name), `the ${name} marker`);
+    };
     try {
-      // Its own heartbeats arrive: the channel is the right one, and two heartbeats (the
-      // time a node waits to have heard of every other one) have passed.
-      await waitFor(() => types.filter((x) => x === HEARTBEAT).length >= 3, 'heartbeats');
+      await marker('start'); // the channel is the right one
       const token = await t.token('gina');
       await t.http().post('/api/session').set('Authorization', `Bearer ${token}`).expect(200);
       const s = connect(token) as LiveClient;
@@ -159,7 +166,8 @@ describe('Socket.IO /live and /public', () => {
       await fake.connect(inputId);
       await waitFor(() => got.transition.some((x) => x.to === 'ready'), 'ready transition');
       await waitFor(() => got.session.some((v) => v.state === 'ready'), 'ready snapshot');
-      await waitFor(() => types.filter((x) => x === HEARTBEAT).length >= 5, 'more heartbeats');
+      // A relay would have been published right after the events it carries: before this.
+      await marker('end');
       expect(types.filter((x) => x === SERVER_SIDE_EMIT)).toEqual([]);
     } finally {
       await listener.end();
