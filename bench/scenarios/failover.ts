@@ -101,7 +101,7 @@ export const failover: Scenario = {
           },
         ],
         notes: [
-          `LEASE_TTL=${LEASE_TTL_S}s: a dead node's leases run out after at most that, then the survivor's orphan scan (every TTL/2) claims them in batches of 500, resumes them from their stored state and verifies them with Cloudflare in the background`,
+          `LEASE_TTL=${LEASE_TTL_S}s: a dead node's leases lapse once it has not heartbeated for that long, then the survivor's orphan scan (every TTL/2) claims them in batches of 500, resumes them from their stored state and verifies them with Cloudflare in the background`,
         ],
       };
     } finally {
