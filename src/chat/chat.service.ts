@@ -220,7 +220,7 @@ const CANONICAL_ISO =
  * send already: then it is only checked (JavaScript rolls 30 February over into March,
  * PostgreSQL refuses it). A bad one must not make the whole batch unstorable: it becomes now.
  */
-export function canonicalIso(iso: string): string {
+function canonicalIso(iso: string): string {
   if (CANONICAL_ISO.test(iso) && new Date(iso).getUTCDate() === Number(iso.slice(8, 10)))
     return iso;
   const at = new Date(iso);

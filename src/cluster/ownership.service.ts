@@ -129,7 +129,7 @@ export class OwnershipService {
 
   /**
    * Claims every session of `userIds` that is unowned, this node's, or (unless takeovers
-   * are paused) whose lease expired, in one statement. Returns the new epoch of each one
+   * are paused) whose lease lapsed, in one statement. Returns the new epoch of each one
    * claimed; the others are owned by a live node.
    */
   async claimMany(userIds: string[]): Promise<Map<string, string>> {
@@ -191,7 +191,7 @@ export class OwnershipService {
       });
   }
 
-  /** Sessions that need an owner: unfinished or signed in, and unowned or with an expired lease. */
+  /** Sessions that need an owner: unfinished or signed in, and unowned or with a lapsed lease. */
   async orphans(limit = 500): Promise<string[]> {
     const rows: { user_id: string }[] = await this.db.query(
       `SELECT user_id FROM sessions

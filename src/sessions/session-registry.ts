@@ -578,10 +578,10 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
       for (const userId of lost) await this.drop(userId, 'lease lost');
     } catch (err) {
       this.ownership.noteDatabaseTrouble();
-      // Actors keep running and their writes queue. Leases may run out meanwhile; they
-      // are renewed as soon as the database answers again (the renewal only needs
-      // owner_node to still be this node), and the epoch fences this node if another one
-      // claimed a session in between.
+      // Actors keep running and their writes queue. Leases may lapse meanwhile (no
+      // heartbeat gets through); the next heartbeat after the database is back keeps them
+      // again (owner_node is still this node), and the epoch fences this node if another
+      // one claimed a session in between.
       this.logger.warn({ err }, 'Lease renewal failed; will retry');
     }
   }
