@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { mask, SecretBox } from '../common/crypto/secret-box';
 import { ApiError } from '../common/errors/api-error';
+import { ReadBatcher } from '../database/read-batcher';
 import { PutPlatformConnectionDto, PlatformConnectionView } from './dto/platform-connection.dto';
 import { PlatformConnectionEntity } from './entities/platform-connection.entity';
 import { isPlatform, Platform, PLATFORMS } from './platform';
@@ -17,6 +18,23 @@ export interface PlatformCredentials {
   accessToken: string | null;
   refreshToken: string | null;
 }
+
+interface CredentialKey {
+  userId: string;
+  platform: Platform;
+}
+
+interface CredentialRow {
+  user_id: string;
+  platform: Platform;
+  channel: string | null;
+  ingest_url: string | null;
+  stream_key_enc: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+}
+
+const credentialId = (k: CredentialKey): string => `${k.platform}:${k.userId}`;
 
 @Injectable()
 export class PlatformsService {
@@ -72,18 +90,39 @@ export class PlatformsService {
     return rows.filter((r) => r.streamKeyEnc).map((r) => r.platform);
   }
 
+  /**
+   * Decrypted credentials for outputs and monitors. Reads made in the same turn are one
+   * query (a recovery starts thousands of monitors at once).
+   */
   async credentials(userId: string, platform: Platform): Promise<PlatformCredentials | null> {
-    const row = await this.repo.findOneBy({ userId, platform });
+    const row = await this.credentialReads.load({ userId, platform });
     if (!row) return null;
     return {
       platform,
       channel: row.channel,
-      ingestUrl: row.ingestUrl ?? DEFAULT_INGEST_URLS[platform],
-      streamKey: this.box.openOrNull(row.streamKeyEnc),
-      accessToken: this.box.openOrNull(row.accessTokenEnc),
-      refreshToken: this.box.openOrNull(row.refreshTokenEnc),
+      ingestUrl: row.ingest_url ?? DEFAULT_INGEST_URLS[platform],
+      streamKey: this.box.openOrNull(row.stream_key_enc),
+      accessToken: this.box.openOrNull(row.access_token_enc),
+      refreshToken: this.box.openOrNull(row.refresh_token_enc),
     };
   }
+
+  private readonly credentialReads = new ReadBatcher<CredentialKey, CredentialRow>(
+    credentialId,
+    async (keys) => {
+      const rows: CredentialRow[] = await this.repo.query(
+        `SELECT c.user_id, c.platform, c.channel, c.ingest_url,
+                c.stream_key_enc, c.access_token_enc, c.refresh_token_enc
+           FROM platform_connections c
+           JOIN unnest($1::text[], $2::text[]) AS k(user_id, platform)
+             ON c.user_id = k.user_id AND c.platform = k.platform`,
+        [keys.map((k) => k.userId), keys.map((k) => k.platform)],
+      );
+      return new Map(
+        rows.map((r) => [credentialId({ userId: r.user_id, platform: r.platform }), r]),
+      );
+    },
+  );
 
   /** A platform refreshed its OAuth tokens: keep the new ones (encrypted). */
   async saveTokens(
