@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 
 export interface MachineInfo {
@@ -31,4 +32,39 @@ function gitCommit(): string | null {
   } catch {
     return null;
   }
+}
+
+/** The whole machine's CPU time by kind, from /proc/stat (Linux); null elsewhere. */
+export interface MachineCpu {
+  total: number;
+  idle: number;
+  steal: number;
+}
+
+export function machineCpu(): MachineCpu | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice
+    const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + f[4], steal: f[7] };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shares of the machine's CPU between two samples: busy (everything but idle and iowait)
+ * and stolen (time the hypervisor ran something else while this VM wanted a CPU). A run
+ * with steal is a run on a noisy host, whatever the service did.
+ */
+export function machineShares(
+  before: MachineCpu | null,
+  after: MachineCpu | null,
+): { busyPct: number; stealPct: number } | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return {
+    busyPct: (100 * (total - (after.idle - before.idle))) / total,
+    stealPct: (100 * (after.steal - before.steal)) / total,
+  };
 }

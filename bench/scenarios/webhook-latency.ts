@@ -1,5 +1,6 @@
 import { ClientProcess } from '../lib/client-process';
 import { buildFleet } from '../lib/fleet';
+import { machineCpu, machineShares } from '../lib/machine';
 import { queryOne } from '../lib/postgres';
 import { startStack } from '../lib/stack';
 import type { Scenario } from './scenario';
@@ -67,6 +68,7 @@ export const webhookLatency: Scenario = {
       const commitsBefore = await commits();
       const cpuBefore = await stack.service.cpuSeconds();
       const gcBefore = await stack.service.gcPauses();
+      const machineBefore = machineCpu();
       const r = await client.request({
         kind: 'webhook-latency',
         url: stack.service.baseUrl,
@@ -80,6 +82,7 @@ export const webhookLatency: Scenario = {
       const cpuMsPerWebhook =
         (((await stack.service.cpuSeconds()) - cpuBefore) * 1000) / Math.max(1, r.sent);
       const gcAfter = await stack.service.gcPauses();
+      const machine = machineShares(machineBefore, machineCpu());
       const txPerWebhook = (await commits()) - commitsBefore;
       ctx.log(
         `  sent ${r.sent}, received ${r.received}, timeouts ${r.timeouts}, http errors ${r.httpErrors}`,
@@ -135,6 +138,22 @@ export const webhookLatency: Scenario = {
             unit: 'count',
             value: gcAfter.over100ms - gcBefore.over100ms,
           },
+          ...(machine
+            ? [
+                {
+                  key: 'machine_busy_pct',
+                  label: 'whole machine busy (all processes, both cores)',
+                  unit: '%',
+                  value: machine.busyPct,
+                },
+                {
+                  key: 'machine_steal_pct',
+                  label: 'CPU stolen by the hypervisor (a noisy host)',
+                  unit: '%',
+                  value: machine.stealPct,
+                },
+              ]
+            : []),
           {
             key: 'db_tx_per_webhook',
             label: 'PostgreSQL transactions per webhook (all sources)',
