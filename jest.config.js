@@ -2,7 +2,7 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{src,libs,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/{src,libs,test,bench}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   transform: {
     // Type-checking is a separate CI step (`npm run typecheck`); ts-jest only transpiles
     // (isolatedModules), which keeps the suite fast.

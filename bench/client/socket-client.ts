@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { buildNotification } from '../../libs/cloudflare/webhook-verification';
-import { createHttpFetch } from '../../libs/cloudflare/http-fetch';
+import { createHttpFetch } from '../lib/http-fetch';
 import { epochNow } from '../lib/clock';
 import { summarize } from '../lib/stats';
 import type {

@@ -1,7 +1,6 @@
 import { matchCloudflareRoute, type CloudflareRoute } from './cloudflare-routes';
 import type { RequestBudget } from './request-budget';
 import { parseRetryAfterMs } from './retry-after';
-import { createHttpFetch } from './http-fetch';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -35,7 +34,7 @@ export interface BudgetedFetchOptions {
  * this makes it give up at once, so callers fail fast with `rate_limited`.
  */
 export function createBudgetedFetch(options: BudgetedFetchOptions): FetchLike {
-  const inner: FetchLike = options.fetch ?? createHttpFetch();
+  const inner: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 1000;
   const { budget, onAttempt } = options;
 

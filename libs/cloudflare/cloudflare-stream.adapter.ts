@@ -32,7 +32,7 @@ export interface CloudflareStreamAdapterOptions {
   /** One breaker per live input, so one user's failing input never trips another's calls. */
   inputBreakers?: BreakerPool;
   onRequest?: (route: CloudflareRoute, outcome: RequestOutcome) => void;
-  /** Transport beneath the budget; defaults to `createHttpFetch()` (keep-alive node:http). */
+  /** Transport beneath the budget; defaults to the global fetch. */
   fetch?: FetchLike;
 }
 
