@@ -101,6 +101,16 @@ describe(createHttpFetch.name, () => {
     expect(connections).toBe(1);
   });
 
+  it('closes an idle connection itself, before the server’s keep-alive timeout', async () => {
+    server.keepAliveTimeout = 60_000;
+    const closed = new Promise((resolve) =>
+      server.once('connection', (c) => c.once('close', resolve)),
+    );
+    await (await createHttpFetch({ idleTimeoutMs: 50 })(`${base}/once`)).text();
+    await closed; // only the client can have closed it within the test's time
+    expect(connections).toBe(1);
+  });
+
   it('rejects with an AbortError when the signal aborts (the SDK’s timeout)', async () => {
     respond = () => undefined; // never answers
     const controller = new AbortController();

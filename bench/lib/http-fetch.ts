@@ -16,11 +16,16 @@ import type { FetchLike } from '../../libs/cloudflare/budgeted-fetch';
  * It covers plain requests: any method, string or byte bodies, the abort signal, buffered
  * responses. Redirects are returned, not followed. Other bodies go to the global fetch.
  */
-export function createHttpFetch(options: { maxSockets?: number } = {}): FetchLike {
+export function createHttpFetch(
+  options: { maxSockets?: number; idleTimeoutMs?: number } = {},
+): FetchLike {
   const agentOptions: http.AgentOptions = {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 64,
     maxFreeSockets: 32,
+    // Close an idle connection before the server does (Node's keepAliveTimeout is 5 s):
+    // reusing one the server is closing fails the request with ECONNRESET.
+    timeout: options.idleTimeoutMs ?? 4_000,
   };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
