@@ -111,7 +111,7 @@ describe(createHttpFetch.name, () => {
     expect(connections).toBe(1);
   });
 
-  it('rejects with an AbortError when the signal aborts (the SDK’s timeout)', async () => {
+  it('rejects with an AbortError when the signal aborts', async () => {
     respond = () => undefined; // never answers
     const controller = new AbortController();
     const pending = createHttpFetch()(`${base}/slow`, { signal: controller.signal });
