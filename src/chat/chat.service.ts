@@ -217,14 +217,25 @@ const CANONICAL_ISO =
 
 /**
  * The platform's timestamp as `toISOString` writes it, which is what platforms mostly
- * send already: then it is only checked (JavaScript rolls 30 February over into March,
- * PostgreSQL refuses it). A bad one must not make the whole batch unstorable: it becomes now.
+ * send already: then it is only checked, without parsing a Date (JavaScript rolls
+ * 30 February over into March, PostgreSQL refuses it). A bad one must not make the whole
+ * batch unstorable: it becomes now. So does a year PostgreSQL cannot take or that
+ * `toISOString` writes in another shape (0000, or beyond 9999).
  */
 function canonicalIso(iso: string): string {
-  if (CANONICAL_ISO.test(iso) && new Date(iso).getUTCDate() === Number(iso.slice(8, 10)))
-    return iso;
+  if (CANONICAL_ISO.test(iso)) {
+    const year = Number(iso.slice(0, 4));
+    if (year >= 1 && Number(iso.slice(8, 10)) <= daysInMonth(year, Number(iso.slice(5, 7))))
+      return iso;
+  }
   const at = new Date(iso);
-  return (Number.isNaN(at.getTime()) ? new Date() : at).toISOString();
+  const year = at.getUTCFullYear(); // NaN for an invalid date
+  return (year >= 1 && year <= 9999 ? at : new Date()).toISOString();
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function toView(r: ChatEventEntity): ChatEventView {
