@@ -1,11 +1,20 @@
 /**
  * Remembers the most recent `capacity` ids, forgetting the oldest first, so de-duplication
  * by platformMessageId never grows without bound during a long stream.
+ *
+ * The insertion order is kept in a ring beside the Set. Asking the Set for its oldest
+ * entry instead (`values().next()`) walks over the entries deleted since the table was
+ * last rebuilt, up to `capacity` of them per add once the set is full.
  */
 export class BoundedIdSet {
   private readonly ids = new Set<string>();
+  private readonly order: string[] = [];
+  /** Where the next id goes in `order`; once the ring is full, the oldest id is there. */
+  private next = 0;
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(private readonly capacity = 20_000) {
+    if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${capacity}`);
+  }
 
   has(id: string): boolean {
     return this.ids.has(id);
@@ -14,12 +23,10 @@ export class BoundedIdSet {
   /** Adds the id; returns false when it was already known (a duplicate). */
   add(id: string): boolean {
     if (this.ids.has(id)) return false;
+    if (this.order.length === this.capacity) this.ids.delete(this.order[this.next]);
+    this.order[this.next] = id;
+    this.next = (this.next + 1) % this.capacity;
     this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      // A Set iterates in insertion order: the first entry is the oldest.
-      const oldest = this.ids.values().next().value;
-      if (oldest !== undefined) this.ids.delete(oldest);
-    }
     return true;
   }
 
