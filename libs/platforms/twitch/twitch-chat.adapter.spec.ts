@@ -133,6 +133,27 @@ describe(TwitchChatAdapter.name, () => {
     ]);
   });
 
+  it("keeps a frame's order when plain messages (read without tmi.js) and other lines mix", async () => {
+    const sink = new RecordingSink();
+    await start(sink);
+    const plain = (id: string) => fake.privmsgLine(CHANNEL, { login: 'viewer', id }, `plain ${id}`);
+    const samples = TWITCH_SAMPLE_LINES;
+    fake.sendRaw(
+      [samples.cheer, plain('p1'), samples.raid, plain('p2'), plain('p3'), samples.sub].map((l) =>
+        retarget(l, CHANNEL),
+      ),
+    );
+    await waitUntil(() => sink.received.length === 6, 'six events');
+    expect(sink.received.map((e) => `${e.type} ${e.text}`)).toEqual([
+      'donation HeyGuys1',
+      'message plain p1',
+      'raid 15 raiders from TestChannel have joined!',
+      'message plain p2',
+      'message plain p3',
+      'subscription burago18 subscribed at Tier 1.',
+    ]);
+  });
+
   it('reconnects with backoff after the server drops the connection', async () => {
     const sink = new RecordingSink();
     await start(sink);

@@ -15,6 +15,7 @@ import type {
 import type { ResolvedTwitchOptions } from './twitch-chat.options';
 import { bitsOf, noticeText, twitchEvent } from './twitch-event-mapper';
 import { TwitchHelixClient } from './twitch-helix.client';
+import { viewerMessage } from './viewer-message';
 
 const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -117,6 +118,19 @@ export class TwitchMonitor implements PlatformMonitorHandle {
 
   private wire(): void {
     const c = this.client;
+    // Viewers' plain chat lines, nearly all of the traffic, are read here without tmi.js
+    // (see viewerMessage); every other line goes through tmi.js, in the frame's order.
+    // tmi.js binds `_onMessage` to the socket when it connects, so this one is used.
+    const frames = c as unknown as { _onMessage(event: { data: unknown }): void };
+    const onFrame = frames._onMessage.bind(c);
+    frames._onMessage = (event) => {
+      if (typeof event.data !== 'string') return onFrame(event);
+      for (const line of event.data.trim().split('\r\n')) {
+        const chat = viewerMessage(line);
+        if (chat) this.emit('message', chat.tags, chat.text);
+        else onFrame({ data: line });
+      }
+    };
     // Not the `raw_message` event: tmi.js deep-copies (JSON round trip) every message for it
     // whenever it has a listener, which costs about as much as parsing the line. We only
     // read a command and a tag, before tmi.js handles the message.
