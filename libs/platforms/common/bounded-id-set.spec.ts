@@ -1,4 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BoundedIdSet } from './bounded-id-set';
+
+/** A full garbage collection, which Jest's VM does not expose as `gc`. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 describe(BoundedIdSet.name, () => {
   it('reports duplicates among the ids it remembers', () => {
@@ -42,5 +50,21 @@ describe(BoundedIdSet.name, () => {
 
   it('refuses a capacity below 1', () => {
     expect(() => new BoundedIdSet(0)).toThrow(RangeError);
+  });
+  it('does not keep the strings its ids were cut out of alive', () => {
+    // 32 lines of 1 MB, each with an id in it: only the ids may stay (V8 slices share the
+    // parent string, so remembering the slice itself would hold on to 32 MB).
+    const set = new BoundedIdSet(64);
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 32; i++) {
+      const line = `id=${String(i).padStart(36, '0')};${String(i % 10).repeat(1 << 20)}`;
+      set.add(line.slice(3, 39));
+    }
+    collectGarbage();
+    const retained = process.memoryUsage().heapUsed - before;
+    expect(set.size).toBe(32);
+    expect(set.has(String(7).padStart(36, '0'))).toBe(true);
+    expect(retained).toBeLessThan(8 << 20);
   });
 });
