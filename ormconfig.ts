@@ -9,6 +9,7 @@ import { SocketIoAttachments1764600000000 } from './src/database/migrations/1764
 import { OwnershipLeases1764610000000 } from './src/database/migrations/1764610000000-ownership-leases';
 import { DropNextCleanupAt1764620000000 } from './src/database/migrations/1764620000000-drop-next-cleanup-at';
 import { OpenOutputsByUser1764630000000 } from './src/database/migrations/1764630000000-open-outputs-by-user';
+import { ChatEventIdsFromPlatformIds1764640000000 } from './src/database/migrations/1764640000000-chat-event-ids-from-platform-ids';
 import { SnakeNamingStrategy } from './src/database/snake-naming.strategy';
 import { PlatformConnectionEntity } from './src/platforms/entities/platform-connection.entity';
 import { SessionTransitionEntity } from './src/sessions/entities/session-transition.entity';
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   OwnershipLeases1764610000000,
   DropNextCleanupAt1764620000000,
   OpenOutputsByUser1764630000000,
+  ChatEventIdsFromPlatformIds1764640000000,
 ];
 
 /**

@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, LessThan, Repository } from 'typeorm';
 import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
 import { EventBus } from '../events/event-bus';
 import { DatabaseHealthIndicator } from '../health/database-health.indicator';
+import { chatEventId } from './chat-event-id';
 import { ChatEventEntity } from './entities/chat-event.entity';
 import type { ChatEventView } from './chat-event.view';
 
@@ -25,7 +25,8 @@ const RETRY_AFTER_MS = 500;
  * pg's escaping of ten array parameters cost more than the database did, and TypeORM's
  * insert builder more still). The broadcasts' chat counts are raised in the same
  * statement, so an event is stored and counted, or neither. Only the ids come back: the
- * views are the ones we have.
+ * views are the ones we have. An id is derived from the platform's message id
+ * (chatEventId), so the primary key is what turns a re-delivered message away.
  */
 const INSERT_BATCHES = `
   WITH stored AS (
@@ -37,7 +38,7 @@ const INSERT_BATCHES = `
       CROSS JOIN LATERAL json_to_recordset(g.e) AS e(
         id uuid, platform text, type text, author jsonb, text text, amount jsonb,
         "platformMessageId" text, at timestamptz)
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (id) DO NOTHING
     RETURNING id, broadcast_id
   ), counted AS (
     UPDATE broadcasts b SET chat_count = b.chat_count + c.n
@@ -148,11 +149,12 @@ export class ChatService implements OnModuleDestroy {
       const ids = (await this.db.query(INSERT_BATCHES, [JSON.stringify(chunk)])) as {
         id: string;
       }[];
-      // Some may have been stored before (a platform re-delivered them): only new ones go on.
+      // Some may have been stored before (a platform re-delivered them), or be in the chunk
+      // twice: only new ones go on, each once.
       const fresh = ids.length === rowsOf(chunk) ? undefined : new Set(ids.map((r) => r.id));
       const perUser = new Map<string, ChatEventView[]>();
       for (const { u, e } of chunk) {
-        const events = fresh ? e.filter((v) => fresh.has(v.id)) : e;
+        const events = fresh ? e.filter((v) => fresh.delete(v.id)) : e;
         if (events.length === 0) continue;
         const list = perUser.get(u);
         if (list) list.push(...events);
@@ -185,7 +187,7 @@ function toBatch(userId: string, broadcastId: string | null, events: NormalizedC
 
 function toEventView(userId: string, e: NormalizedChatEvent): ChatEventView {
   return {
-    id: randomUUID(),
+    id: chatEventId(userId, e.platform, e.platformMessageId),
     userId,
     platform: e.platform,
     type: e.type,

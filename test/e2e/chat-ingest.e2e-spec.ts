@@ -7,7 +7,10 @@ import { ChatEventEntity } from '../../src/chat/entities/chat-event.entity';
 import type { ChatEventView } from '../../src/chat/chat-event.view';
 import { ChatService } from '../../src/chat/chat.service';
 import { EventBus } from '../../src/events/event-bus';
-import { createTestDataSource } from '../helpers/database';
+import { dataSourceOptions, MIGRATIONS } from '../../ormconfig';
+import { chatEventId } from '../../src/chat/chat-event-id';
+import { CHAT_EVENT_ID_SQL } from '../../src/database/migrations/1764640000000-chat-event-ids-from-platform-ids';
+import { createTestDatabase, createTestDataSource } from '../helpers/database';
 import { waitFor } from '../helpers/wait-for';
 
 const event = (
@@ -140,5 +143,77 @@ describe('Chat ingest under a burst (real PostgreSQL)', () => {
       `SELECT count(*)::int AS n FROM chat_events WHERE user_id = 'outage'`,
     );
     expect(n).toBe(2);
+  });
+
+  it('shows, stores and counts a message once when a batch holds it twice', async () => {
+    const shown: string[] = [];
+    bus.on('chat.events', ({ userId, events }) => {
+      if (userId === 'twice') shown.push(...events.map((v) => v.platformMessageId));
+    });
+    const broadcastId = randomUUID();
+    await ds.query(`INSERT INTO broadcasts (id, user_id, started_at) VALUES ($1, 'twice', now())`, [
+      broadcastId,
+    ]);
+    chat.enqueue('twice', broadcastId, [event(1), event(2), event(1)]);
+    chat.enqueue('twice', broadcastId, [event(2), event(3)]);
+    await chat.flush();
+    expect(shown).toEqual(['m-1', 'm-2', 'm-3']);
+    const [{ chat_count }] = await ds.query('SELECT chat_count FROM broadcasts WHERE id = $1', [
+      broadcastId,
+    ]);
+    expect(chat_count).toBe(3);
+    expect(await chat.count('twice')).toBe(3);
+  });
+
+  it('derives ids in SQL exactly as chatEventId does, whatever the parts hold', async () => {
+    const parts: [string, string, string][] = [
+      ['user-1', 'twitch', 'abc'],
+      ['a "quoted" \\ user', 'kick', 'line\nbreak\ttab\u0001'],
+      ['émile 🎮', 'youtube', 'LCC.Cg8KDQoLZXhhbXBsZQ=='],
+      ['u', 'facebook', '\u2028\u007f/</script>'],
+    ];
+    for (const [userId, platform, messageId] of parts) {
+      const [{ id }] = await ds.query(
+        `SELECT ${CHAT_EVENT_ID_SQL} AS id
+           FROM (VALUES ($1::text, $2::text, $3::text)) AS t(user_id, platform, platform_message_id)`,
+        [userId, platform, messageId],
+      );
+      expect(id).toBe(chatEventId(userId, platform, messageId));
+    }
+  });
+
+  it('gives rows stored before the derived ids theirs, so a re-delivery after the upgrade is recognized', async () => {
+    const old = new DataSource({
+      ...dataSourceOptions(await createTestDatabase()),
+      migrations: MIGRATIONS.slice(0, -1),
+    });
+    await old.initialize();
+    try {
+      await old.runMigrations();
+      const before = randomUUID();
+      await old.query(
+        `INSERT INTO chat_events (id, user_id, platform, type, author, platform_message_id, at)
+         VALUES ($1, 'upgraded', 'twitch', 'message', '{}', 'm-1', now())`,
+        [before],
+      );
+      old.setOptions({ migrations: MIGRATIONS });
+      await old.buildMetadatas();
+      await old.runMigrations();
+      const [{ id }] = await old.query(`SELECT id FROM chat_events WHERE user_id = 'upgraded'`);
+      expect(id).toBe(chatEventId('upgraded', 'twitch', 'm-1'));
+      expect(id).not.toBe(before);
+      const upgraded = new ChatService(
+        old.getRepository(ChatEventEntity),
+        old,
+        bus,
+        new DatabaseHealthIndicator(new HealthIndicatorService(), old),
+      );
+      expect(await upgraded.ingest('upgraded', null, [event(1), event(2)])).toEqual([
+        expect.objectContaining({ platformMessageId: 'm-2' }),
+      ]);
+      expect(await upgraded.count('upgraded')).toBe(2);
+    } finally {
+      await old.destroy();
+    }
   });
 });

@@ -4,9 +4,9 @@ import { Platform } from '../../platforms/platform';
 export type ChatEventType = 'message' | 'donation' | 'subscription' | 'raid' | 'follow' | 'system';
 
 @Entity('chat_events')
-@Index(['userId', 'platform', 'platformMessageId'], { unique: true })
 @Index(['userId', 'at'])
 export class ChatEventEntity {
+  /** Derived from (userId, platform, platformMessageId): see chatEventId. */
   @PrimaryColumn('uuid') id!: string;
   @Column('text') userId!: string;
   @Column('uuid', { nullable: true }) broadcastId!: string | null;
