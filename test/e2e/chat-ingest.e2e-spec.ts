@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { NormalizedChatEvent } from '../../libs/platforms/platform-chat.port';
 import { ChatEventEntity } from '../../src/chat/entities/chat-event.entity';
 import type { ChatEventView } from '../../src/chat/chat-event.view';
-import { ChatService } from '../../src/chat/chat.service';
+import { ChatService, WRITER_LANES, writerLane } from '../../src/chat/chat.service';
 import { EventBus } from '../../src/events/event-bus';
 import { dataSourceOptions, MIGRATIONS } from '../../ormconfig';
 import { chatEventId } from '../../src/chat/chat-event-id';
@@ -145,6 +145,38 @@ describe('Chat ingest under a burst (real PostgreSQL)', () => {
     expect(n).toBe(2);
   });
 
+  it("stores other streamers' chat while one streamer's write is held up", async () => {
+    expect(WRITER_LANES).toBeGreaterThan(1);
+    const held = 'held-0';
+    const other = Array.from({ length: 20 }, (_, i) => `free-${i}`).find(
+      (u) => writerLane(u) !== writerLane(held),
+    )!;
+    const broadcastId = randomUUID();
+    await ds.query(`INSERT INTO broadcasts (id, user_id, started_at) VALUES ($1, $2, now())`, [
+      broadcastId,
+      held,
+    ]);
+    const shown: string[] = [];
+    bus.on('chat.events', ({ userId }) => shown.push(userId));
+    // Another transaction holds the broadcast's row: the held streamer's statement waits.
+    const lock = ds.createQueryRunner();
+    await lock.startTransaction();
+    try {
+      await lock.query('SELECT 1 FROM broadcasts WHERE id = $1 FOR UPDATE', [broadcastId]);
+      chat.enqueue(held, broadcastId, [event(1)]);
+      chat.enqueue(other, null, [event(2)]);
+      await waitFor(async () => shown.includes(other), "the other streamer's chat", 10_000);
+      expect(shown).not.toContain(held);
+      expect(await chat.count(other)).toBe(1);
+    } finally {
+      await lock.commitTransaction();
+      await lock.release();
+    }
+    await chat.flush();
+    expect(shown).toContain(held);
+    expect(await chat.count(held)).toBe(1);
+  });
+
   it('shows, stores and counts a message once when a batch holds it twice', async () => {
     const shown: string[] = [];
     bus.on('chat.events', ({ userId, events }) => {
@@ -183,37 +215,41 @@ describe('Chat ingest under a burst (real PostgreSQL)', () => {
   });
 
   it('gives rows stored before the derived ids theirs, so a re-delivery after the upgrade is recognized', async () => {
-    const old = new DataSource({
-      ...dataSourceOptions(await createTestDatabase()),
-      migrations: MIGRATIONS.slice(0, -1),
-    });
+    const url = await createTestDatabase();
+    const before = randomUUID();
+    const old = new DataSource({ ...dataSourceOptions(url), migrations: MIGRATIONS.slice(0, -1) });
     await old.initialize();
     try {
       await old.runMigrations();
-      const before = randomUUID();
       await old.query(
         `INSERT INTO chat_events (id, user_id, platform, type, author, platform_message_id, at)
          VALUES ($1, 'upgraded', 'twitch', 'message', '{}', 'm-1', now())`,
         [before],
       );
-      old.setOptions({ migrations: MIGRATIONS });
-      await old.buildMetadatas();
-      await old.runMigrations();
-      const [{ id }] = await old.query(`SELECT id FROM chat_events WHERE user_id = 'upgraded'`);
-      expect(id).toBe(chatEventId('upgraded', 'twitch', 'm-1'));
-      expect(id).not.toBe(before);
-      const upgraded = new ChatService(
-        old.getRepository(ChatEventEntity),
-        old,
-        bus,
-        new DatabaseHealthIndicator(new HealthIndicatorService(), old),
-      );
-      expect(await upgraded.ingest('upgraded', null, [event(1), event(2)])).toEqual([
-        expect.objectContaining({ platformMessageId: 'm-2' }),
-      ]);
-      expect(await upgraded.count('upgraded')).toBe(2);
     } finally {
       await old.destroy();
+    }
+    const upgraded = new DataSource(dataSourceOptions(url));
+    await upgraded.initialize();
+    try {
+      await upgraded.runMigrations();
+      const [{ id }] = await upgraded.query(
+        `SELECT id FROM chat_events WHERE user_id = 'upgraded'`,
+      );
+      expect(id).toBe(chatEventId('upgraded', 'twitch', 'm-1'));
+      expect(id).not.toBe(before);
+      const service = new ChatService(
+        upgraded.getRepository(ChatEventEntity),
+        upgraded,
+        bus,
+        new DatabaseHealthIndicator(new HealthIndicatorService(), upgraded),
+      );
+      expect(await service.ingest('upgraded', null, [event(1), event(2)])).toEqual([
+        expect.objectContaining({ platformMessageId: 'm-2' }),
+      ]);
+      expect(await service.count('upgraded')).toBe(2);
+    } finally {
+      await upgraded.destroy();
     }
   });
 });
