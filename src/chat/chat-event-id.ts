@@ -18,11 +18,7 @@ export function chatEventId(userId: string, platform: string, platformMessageId:
   const h = hash('sha256', JSON.stringify([userId, platform, platformMessageId]), 'hex');
   return (
     `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-` +
-    `${VARIANT[h.charCodeAt(16)]}${h.slice(17, 20)}-${h.slice(20, 32)}`
+    // The variant (RFC 9562: 10xx) replaces the top two bits of the 17th hex digit.
+    `${'89ab'[parseInt(h[16], 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`
   );
 }
-
-/** The hex digit with its top two bits set to the RFC 9562 variant (10xx), by char code. */
-const VARIANT: Record<number, string> = Object.fromEntries(
-  [...'0123456789abcdef'].map((d) => [d.charCodeAt(0), '89ab'[parseInt(d, 16) & 3]]),
-);
