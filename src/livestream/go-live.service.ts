@@ -52,7 +52,9 @@ export class GoLiveService {
     const stream = await this.records.find(userId);
     if (!stream?.title) throw noStream();
     const lk = requireLiveKit(this.livekit);
-    const actor = this.registry.peek(userId);
+    // The owner's actor (another node's request is forwarded there): a node without the
+    // actor must not switch the source of a stream that runs elsewhere.
+    const actor = await this.registry.existing(userId);
     if (stream.source !== 'livekit' && actor && isBusy(actor)) {
       // Switching the source now would strand the running Cloudflare outputs.
       throw ApiError.conflict(
@@ -82,7 +84,7 @@ export class GoLiveService {
   async endStream(userId: string): Promise<EndStreamView> {
     const stream = await this.records.find(userId);
     if (!stream) throw noStream();
-    const actor = await this.existingActor(userId);
+    const actor = await this.registry.existing(userId);
     if (actor?.substate === 'starting') {
       throw ApiError.conflict(
         'SESSION_BUSY',
@@ -185,12 +187,6 @@ export class GoLiveService {
         if (t.userId === userId && done()) finish();
       });
     });
-  }
-
-  private async existingActor(userId: string): Promise<SessionActor | undefined> {
-    const resident = this.registry.peek(userId);
-    if (resident) return resident;
-    return (await this.store.find(userId)) ? this.registry.get(userId) : undefined;
   }
 }
 

@@ -274,6 +274,18 @@ export class SessionRegistry implements OnApplicationBootstrap, OnApplicationShu
     return this.actors.get(userId);
   }
 
+  /**
+   * The session's actor wherever it is decided: the resident one, else the stored session
+   * activated here. Throws NotOwnerError when another node runs it (the request is then
+   * forwarded there), so a check of its state never passes for want of a local actor.
+   * Undefined for a user who never had a session.
+   */
+  async existing(userId: string): Promise<SessionActor | undefined> {
+    const resident = this.actors.get(userId);
+    if (resident) return resident;
+    return (await this.store.find(userId)) ? this.get(userId) : undefined;
+  }
+
   all(): SessionActor[] {
     return [...this.actors.values()];
   }

@@ -36,7 +36,8 @@ export class IngestController {
   @ApiOperation({ summary: 'New ingest credentials (a new live input); refused while live' })
   @ApiOkResponse({ type: IngestView })
   async rotate(@CurrentUser() me: Principal): Promise<IngestView> {
-    const state = this.registry.peek(me.userId)?.state;
+    // Decided by the owner: on another node the request is forwarded there (NotOwnerError).
+    const state = (await this.registry.existing(me.userId))?.state;
     if (state === 'streaming' || state === 'ending') {
       throw ApiError.conflict(
         'SESSION_BUSY',

@@ -134,6 +134,15 @@ describe('Two nodes on one database', () => {
     await waitFor(() => transitions.includes('ready->streaming'), 'the transition on B’s socket');
     await waitFor(() => fake.outputsOf(inputId).length === 1, 'one output');
 
+    // Rotating the ingest on node B is decided by the owner, which is live: refused, and
+    // the input the encoder streams to is untouched (B has no actor to ask by itself).
+    const rotate = await call(b, 'POST', '/api/ingest/rotate');
+    expect(rotate.status).toBe(409);
+    expect((await json(rotate)).code).toBe('SESSION_BUSY');
+    expect([...fake.state.inputs.values()].filter((i) => i.meta.userId === 'roamer')).toEqual([
+      expect.objectContaining({ uid: inputId }),
+    ]);
+
     // A viewer writes in Twitch chat: node A's monitor reads it, and B's dashboard gets it.
     await waitFor(() => twitch.joined('roamer') > 0, 'A joined the Twitch channel');
     twitch.sendRaw(twitch.privmsgLine('roamer', { login: 'viewer', id: '77' }, 'hello from A'));
