@@ -66,6 +66,57 @@ describe(SessionActor.name, () => {
     await actor.stop();
   });
 
+  it('reports the state of every snapshot: before start, the one a resume lands in, and each change', async () => {
+    const hooks = {
+      persist: async () => undefined,
+      fenced: () => undefined,
+      transitioned: () => undefined,
+      changed: () => undefined,
+      escalate: () => undefined,
+      inputMissing: () => undefined,
+    };
+    const actor = new SessionActor(
+      'u1',
+      { ...row(), state: 'streaming', broadcastId: 'b1' },
+      createSessionMachine(deps()),
+      {
+        userId: 'u1',
+        broadcastId: 'b1',
+        input: { status: 'connected', live: true, gone: false, at: null },
+      },
+      hooks,
+      'n',
+    );
+    const seen = () => [actor.state, actor.substate];
+    const truth = () => {
+      const v = actor.snapshot.value;
+      const top = typeof v === 'string' ? v : Object.keys(v)[0];
+      const inner = typeof v === 'string' ? null : Object.values(v)[0];
+      return [top, typeof inner === 'string' ? inner : null];
+    };
+    try {
+      expect(seen()).toEqual(['offline', null]);
+      actor.start('streaming.live');
+      expect(seen()).toEqual(['streaming', 'live']);
+      expect(seen()).toEqual(truth());
+      actor.send({
+        type: 'INPUT',
+        observation: {
+          status: 'client_disconnect',
+          at: new Date().toISOString(),
+          source: 'cloudflare',
+        },
+      });
+      expect(seen()).toEqual(['streaming', 'inputLost']);
+      expect(seen()).toEqual(truth());
+      actor.send({ type: 'STOP', by: 'user', reason: 'test' });
+      expect(seen()[0]).toBe('ending');
+      expect(seen()).toEqual(truth());
+    } finally {
+      await actor.stop();
+    }
+  });
+
   it('tells dashboards about a transition only once it is in the log, also after a database outage', async () => {
     const events: string[] = [];
     let fail = false;

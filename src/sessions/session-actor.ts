@@ -76,6 +76,12 @@ export class SessionActor {
   private failures = 0;
   private lastTop: TopState;
   private lastKey: string;
+  /**
+   * The snapshot's state, kept as each snapshot arrives: read on every request, view and
+   * metrics scrape (a scrape during a 10,000-session recovery walked every snapshot's value).
+   */
+  private top: TopState;
+  private sub: string | null;
   readonly children = new Map<string, ChildStatus>();
   readonly chat = new Map<Platform, ChatState>();
   readonly viewers = new Map<Platform, number>();
@@ -100,6 +106,9 @@ export class SessionActor {
     });
     this.lastTop = 'offline';
     this.lastKey = '';
+    const initial = this.actor.getSnapshot();
+    this.top = topOf(initial.value);
+    this.sub = subOf(initial.value);
     this.actor.on('escalate', (e) => this.hooks.escalate(userId, e.child, e.error));
     this.actor.on('input-missing', () => this.hooks.inputMissing(userId));
     this.actor.subscribe({
@@ -148,11 +157,11 @@ export class SessionActor {
   }
 
   get state(): TopState {
-    return topOf(this.snapshot.value);
+    return this.top;
   }
 
   get substate(): string | null {
-    return subOf(this.snapshot.value);
+    return this.sub;
   }
 
   get record(): SessionEntity {
@@ -192,9 +201,11 @@ export class SessionActor {
   }
 
   private onSnapshot(s: Snapshot): void {
-    if (this.booting) return;
     const top = topOf(s.value);
     const sub = subOf(s.value);
+    this.top = top;
+    this.sub = sub;
+    if (this.booting) return;
     const ctx = s.context;
     const key = stateKey(
       top,
