@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { StreamEntity } from '../streams/entities/stream.entity';
+import { IngestService } from '../streams/ingest.service';
 import { SETTINGS_KEY, type LiveStreamSettings } from './live-stream-settings';
 
 export interface StreamPatch {
@@ -17,7 +18,10 @@ export interface StreamPatch {
  */
 @Injectable()
 export class LiveStreamRecords {
-  constructor(@InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>) {}
+  constructor(
+    @InjectRepository(StreamEntity) private readonly streams: Repository<StreamEntity>,
+    private readonly ingest: IngestService,
+  ) {}
 
   find(userId: string): Promise<StreamEntity | null> {
     return this.streams.findOneBy({ userId });
@@ -51,6 +55,8 @@ export class LiveStreamRecords {
       .where({ userId })
       .setParameter('patch', JSON.stringify(withoutUndefined(patch.settings ?? {})))
       .execute();
+    // A new source re-routes the user's input webhooks: the ingest's remembered row is stale.
+    if (patch.source !== undefined) this.ingest.forget(userId);
     return result.affected ? this.find(userId) : null;
   }
 }

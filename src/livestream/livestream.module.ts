@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { StreamEntity } from '../streams/entities/stream.entity';
+import { StreamsModule } from '../streams/streams.module';
 import { LiveKitWebhookEventsService } from '../webhooks/livekit-webhook-events.service';
 import { LiveKitWebhooksController } from '../webhooks/livekit-webhooks.controller';
 import { GoLiveService } from './go-live.service';
@@ -14,7 +15,12 @@ import { webhookRawBody } from './webhook-raw-body.middleware';
 
 /** Browser go-live through LiveKit: the /api/stream routes and LiveKit's webhook. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StreamEntity]), SessionsModule, BroadcastsModule],
+  imports: [
+    TypeOrmModule.forFeature([StreamEntity]),
+    StreamsModule,
+    SessionsModule,
+    BroadcastsModule,
+  ],
   controllers: [LivestreamController, LiveKitWebhooksController],
   providers: [
     LiveStreamRecords,

@@ -25,6 +25,8 @@ export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly inflight = new Map<string, Promise<StreamEntity>>();
   private readonly known = new Map<string, StreamEntity>();
+  /** Provider input id → user, for the rows in `known`. */
+  private readonly userOfInput = new Map<string, string>();
   private readonly masks = new Map<string, string>();
 
   constructor(
@@ -58,10 +60,28 @@ export class IngestService {
       return row ? this.remember(row.userId, row) : null;
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      for (const row of this.known.values())
-        if (row.providerInputId === providerInputId) return row;
+      const known = this.knownByInputId(providerInputId);
+      if (known) return known;
       throw err;
     }
+  }
+
+  /**
+   * The remembered row whose live input this is, if any: the last one read or written on
+   * this node, which may be stale unless this node decides every change of that user's
+   * ingest (see CloudflareInputEventsService).
+   */
+  knownByInputId(providerInputId: string): StreamEntity | undefined {
+    const userId = this.userOfInput.get(providerInputId);
+    const row = userId === undefined ? undefined : this.known.get(userId);
+    return row?.providerInputId === providerInputId ? row : undefined;
+  }
+
+  /** The row was changed elsewhere (its source, by go-live): the next lookup reads it. */
+  forget(userId: string): void {
+    const row = this.known.get(userId);
+    if (row?.providerInputId) this.userOfInput.delete(row.providerInputId);
+    this.known.delete(userId);
   }
 
   /** One row by a unique column, without TypeORM's query building (every webhook reads one). */
@@ -199,10 +219,11 @@ export class IngestService {
   }
 
   private remember<T extends StreamEntity | null>(userId: string, row: T): T {
-    this.known.delete(userId); // re-inserted last: the oldest entry goes first when full
+    this.forget(userId); // re-inserted last: the oldest entry goes first when full
     if (row) {
-      if (this.known.size >= KNOWN_MAX) this.known.delete(this.known.keys().next().value!);
+      if (this.known.size >= KNOWN_MAX) this.forget(this.known.keys().next().value!);
       this.known.set(userId, row);
+      if (row.providerInputId) this.userOfInput.set(row.providerInputId, userId);
     }
     return row;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LiveInputNotification } from '../../libs/cloudflare';
 import { SessionRegistry } from '../sessions/session-registry';
+import type { StreamEntity } from '../streams/entities/stream.entity';
 import { IngestService } from '../streams/ingest.service';
 
 const STATUS_OF_EVENT = {
@@ -22,7 +23,8 @@ export class CloudflareInputEventsService {
   ) {}
 
   async handle(note: LiveInputNotification): Promise<boolean> {
-    const stream = await this.ingest.findByInputId(note.inputId);
+    const stream =
+      this.residentStream(note.inputId) ?? (await this.ingest.findByInputId(note.inputId));
     // A browser (LiveKit) streamer's truth comes from LiveKit, not from this input.
     if (!stream || stream.source === 'livekit') return false;
     const actor = await this.registry.get(stream.userId);
@@ -35,5 +37,16 @@ export class CloudflareInputEventsService {
       },
     });
     return true;
+  }
+
+  /**
+   * The ingest of a session running here, without a read on the path of every webhook.
+   * Its row is current: every activation reads it, and the changes that matter here
+   * (rotation, re-provisioning, go-live's switch to LiveKit) are decided by the owner,
+   * which remembers or forgets the row; requests for them on other nodes are forwarded.
+   */
+  private residentStream(inputId: string): StreamEntity | undefined {
+    const row = this.ingest.knownByInputId(inputId);
+    return row && this.registry.peek(row.userId) ? row : undefined;
   }
 }

@@ -151,6 +151,27 @@ describe('Browser go-live through LiveKit, restreamed like any other ingest', ()
     expect(bad.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it('stops following the encoder’s input once the streamer goes live from the browser', async () => {
+    const dave = await asUser(t, 'dave');
+    await dave.post('/api/session').expect(200); // a Cloudflare input; the actor runs here
+    const inputId = [...cloudflare.state.inputs.values()].find(
+      (i) => i.meta.userId === 'dave',
+    )!.uid;
+    const state = async () => (await dave.get('/api/session').expect(200)).body.state as string;
+    // The webhook is handled before it is answered: the state has moved by then.
+    expect((await cloudflare.connect(inputId))?.status).toBe(202);
+    expect(await state()).toBe('ready');
+    expect((await cloudflare.disconnect(inputId))?.status).toBe(202);
+    expect(await state()).toBe('offline');
+
+    await dave.post('/api/stream/setup', { title: 'From the browser' }).expect(200);
+    await dave.post('/api/stream/go-live').expect(200);
+    // The resident session remembered its Cloudflare ingest; go-live made it stale.
+    expect((await cloudflare.connect(inputId))?.status).toBe(202);
+    const view = (await dave.get('/api/session').expect(200)).body;
+    expect(view).toMatchObject({ state: 'offline', input: { source: 'livekit' } });
+  });
+
   it('refuses go-live before setup, and unknown fields everywhere', async () => {
     const carol = await asUser(t, 'carol');
     expect((await carol.post('/api/stream/go-live').expect(404)).body.code).toBe('NOT_FOUND');
