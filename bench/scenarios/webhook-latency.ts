@@ -3,10 +3,17 @@ import { buildFleet } from '../lib/fleet';
 import { machineCpu, machineShares } from '../lib/machine';
 import { queryOne } from '../lib/postgres';
 import { startStack } from '../lib/stack';
-import type { Scenario } from './scenario';
+import type { Metric, Scenario } from './scenario';
 
 /** How long the idle node's CPU is sampled before the webhooks start. */
 const IDLE_SAMPLE_MS = 5_000;
+/**
+ * Lower offered rates, measured before the main one: the latency of the path itself
+ * (parse, lookup, durable write, broadcast) apart from queueing. The churn model of the
+ * cloudflare-budget scenario gives about 4 input webhooks per second for 10,000 sessions.
+ */
+const PATH_RATES = [25, 50, 100];
+const PATH_RATES_QUICK = [25];
 
 /**
  * Cloudflare "live input connected/disconnected" notification → `transition` on the
@@ -49,17 +56,40 @@ export const webhookLatency: Scenario = {
       await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
       const idleCpuShare =
         ((await stack.service.cpuSeconds()) - idleCpuBefore) / (IDLE_SAMPLE_MS / 1000);
+      const webhooks = (rate: number, durationMs: number) =>
+        client.request({
+          kind: 'webhook-latency',
+          url: stack.service.baseUrl,
+          secret: stack.webhookSecret ?? '',
+          fakeOrigin: stack.fake?.origin ?? '',
+          targets,
+          durationMs,
+          ratePerSec: rate,
+          timeoutMs: 10_000,
+        });
       // Warm-up: JIT, connection pools, the first activation paths.
-      await client.request({
-        kind: 'webhook-latency',
-        url: stack.service.baseUrl,
-        secret: stack.webhookSecret ?? '',
-        fakeOrigin: stack.fake?.origin ?? '',
-        targets,
-        durationMs: 2_000,
-        ratePerSec,
-        timeoutMs: 10_000,
-      });
+      await webhooks(ratePerSec, 2_000);
+      const atRates: Metric[] = [];
+      for (const rate of ctx.quick ? PATH_RATES_QUICK : PATH_RATES) {
+        const at = await webhooks(rate, durationMs / 2);
+        ctx.log(
+          `  ${rate}/s: p50 ${at.latencyMs.p50.toFixed(1)} ms, p99 ${at.latencyMs.p99.toFixed(1)} ms (${at.received}/${at.sent})`,
+        );
+        for (const q of ['p50', 'p99'] as const)
+          atRates.push({
+            key: `${q}_ms_at_${rate}`,
+            label: `webhook → transition ${q} at ${rate} webhooks/s`,
+            unit: 'ms',
+            value: at.latencyMs[q],
+          });
+        atRates.push({
+          key: `lost_at_${rate}`,
+          label: `transitions not seen within 10 s at ${rate}/s`,
+          unit: 'count',
+          value: at.timeouts,
+          target: { op: '<=', value: 0 },
+        });
+      }
       const commits = () =>
         queryOne<{ n: string }>(
           stack.databaseUrl,
@@ -69,16 +99,7 @@ export const webhookLatency: Scenario = {
       const cpuBefore = await stack.service.cpuSeconds();
       const gcBefore = await stack.service.gcPauses();
       const machineBefore = machineCpu();
-      const r = await client.request({
-        kind: 'webhook-latency',
-        url: stack.service.baseUrl,
-        secret: stack.webhookSecret ?? '',
-        fakeOrigin: stack.fake?.origin ?? '',
-        targets,
-        durationMs,
-        ratePerSec,
-        timeoutMs: 10_000,
-      });
+      const r = await webhooks(ratePerSec, durationMs);
       const cpuMsPerWebhook =
         (((await stack.service.cpuSeconds()) - cpuBefore) * 1000) / Math.max(1, r.sent);
       const gcAfter = await stack.service.gcPauses();
@@ -154,6 +175,7 @@ export const webhookLatency: Scenario = {
                 },
               ]
             : []),
+          ...atRates,
           {
             key: 'db_tx_per_webhook',
             label: 'PostgreSQL transactions per webhook (all sources)',
