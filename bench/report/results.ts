@@ -24,6 +24,8 @@ export interface ScenarioResult {
   params: Record<string, string | number>;
   metrics: MetricResult[];
   notes: string[];
+  /** Where this result was measured (a day's file may hold results of several machines). */
+  machine?: MachineInfo;
 }
 
 export interface ResultsFile {
@@ -75,8 +77,11 @@ export function saveResults(
   const all: ResultsFile = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as ResultsFile)
     : { machine, results: {} };
+  // Results written before they carried their machine were measured on the file's.
+  for (const r of Object.values(all.results)) r.machine ??= all.machine;
   all.machine = machine;
-  for (const r of results) all.results[`${r.scenario}${r.quick ? ':quick' : ''}`] = r;
+  for (const r of results)
+    all.results[`${r.scenario}${r.quick ? ':quick' : ''}`] = { ...r, machine };
   writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
   return { file, all };
 }

@@ -18,7 +18,7 @@ export function renderSvg(results: ScenarioResult[], machine: MachineInfo): stri
     const rows = r.metrics.filter((m) => m.target && Number.isFinite(m.median));
     if (rows.length === 0) continue;
     parts.push(
-      `<text x="16" y="${y}" class="h">${esc(r.scenario)}${r.quick ? ' (quick)' : ''} · ${esc(paramsLine(r))}</text>`,
+      `<text x="16" y="${y}" class="h">${esc(r.scenario)}${r.quick ? ' (quick)' : ''} · ${esc(paramsLine(r))}${esc(otherMachine(r, machine))}</text>`,
     );
     y += 10;
     for (const m of rows) {
@@ -49,6 +49,13 @@ export function renderSvg(results: ScenarioResult[], machine: MachineInfo): stri
     '</svg>',
     '',
   ].join('\n');
+}
+
+/** Said on a scenario measured elsewhere than the machine in the title. */
+function otherMachine(r: ScenarioResult, machine: MachineInfo): string {
+  const m = r.machine;
+  if (!m || (m.cpuModel === machine.cpuModel && m.cpus === machine.cpus)) return '';
+  return ` · on ${m.cpus} × ${m.cpuModel}, ${r.at.slice(0, 10)}`;
 }
 
 function paramsLine(r: ScenarioResult): string {
