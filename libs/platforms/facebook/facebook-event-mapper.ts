@@ -1,4 +1,5 @@
 import { field, str } from '../common/http-json';
+import { isoOrNow } from '../common/platform-time';
 import type { NormalizedChatEvent } from '../platform-chat.port';
 
 /**
@@ -24,6 +25,6 @@ export function facebookEvent(
     },
     text: str(field(comment, 'message')) ?? '',
     platformMessageId: id,
-    at: Number.isFinite(created) ? new Date(created).toISOString() : now().toISOString(),
+    at: isoOrNow(created, now),
   };
 }

@@ -115,7 +115,7 @@ export class FacebookMonitor implements PlatformMonitorHandle {
       this.pollViewers(0);
     }
     // Pages are newest first: deliver oldest first, as chat reads.
-    for (const comment of fresh.reverse()) this.deliver(comment);
+    for (const comment of fresh.reverse()) this.runtime.guard(() => this.deliver(comment));
   }
 
   private isKnown(comment: unknown): boolean {

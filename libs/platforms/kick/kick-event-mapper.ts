@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { field, str } from '../common/http-json';
+import { isoOrNow } from '../common/platform-time';
 import type { NormalizedChatEvent } from '../platform-chat.port';
 
 /**
@@ -37,9 +38,8 @@ function decode(payload: unknown): unknown {
   }
 }
 
-function isoOrNow(value: unknown, now: () => Date): string {
-  const t = typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isFinite(t) ? new Date(t).toISOString() : now().toISOString();
+function dateParse(value: unknown): number {
+  return typeof value === 'string' ? Date.parse(value) : NaN;
 }
 
 /** Sub, gift and host events carry no id: derive a stable one so a re-sent frame dedupes. */
@@ -67,7 +67,7 @@ function chatMessage(data: unknown, now: () => Date): NormalizedChatEvent | unde
     },
     text: str(field(data, 'content')) ?? '',
     platformMessageId: id,
-    at: isoOrNow(field(data, 'created_at'), now),
+    at: isoOrNow(dateParse(field(data, 'created_at')), now),
   };
 }
 

@@ -1,3 +1,4 @@
+import { isoOrNow } from '../common/platform-time';
 import type { ChatEventType, NormalizedChatEvent } from '../platform-chat.port';
 
 /** tmi.js userstate tags: typed loosely by @types/tmi.js, read as unknown here. */
@@ -14,7 +15,7 @@ function badgesOf(tags: Tags): string[] {
 
 function sentAt(tags: Tags, now: () => Date): string {
   const ts = Number(tags['tmi-sent-ts']);
-  return Number.isFinite(ts) && ts > 0 ? new Date(ts).toISOString() : now().toISOString();
+  return isoOrNow(ts > 0 ? ts : NaN, now);
 }
 
 /** Builds the normalized event from tmi.js tags; returns undefined when Twitch gave no id. */

@@ -38,6 +38,9 @@ const PLAIN = {
     BASE.replace('display-name=Viewer_1', 'display-name=0'),
   ),
   'no tmi-sent-ts (the event takes now)': line(BASE.replace(/tmi-sent-ts=[^;]*;/, '')),
+  'a tmi-sent-ts no Date can hold (the event takes now)': line(
+    BASE.replace(/tmi-sent-ts=[^;]*/, 'tmi-sent-ts=99999999999999999999'),
+  ),
   'text with colons, spaces and unicode': line(BASE, ' : a :b  c ünï 🎉'),
   'empty text': line(BASE, ''),
   'a tag without a value': line(`${BASE};some-flag`),
@@ -86,6 +89,16 @@ describe(viewerMessage.name, () => {
         'tmi-sent-ts': '1764633600123',
       },
     });
+  });
+
+  it('dates a message by its tmi-sent-ts, or by now when that is no time a Date can hold', () => {
+    const at = (ts: string) => {
+      const m = viewerMessage(line(BASE.replace(/tmi-sent-ts=[^;]*/, `tmi-sent-ts=${ts}`)));
+      return twitchEvent('message', m!.tags, m!.text, NOW)?.at;
+    };
+    expect(at('1764633600123')).toBe('2025-12-02T00:00:00.123Z');
+    expect(at('99999999999999999999')).toBe(NOW().toISOString());
+    expect(at('-5')).toBe(NOW().toISOString());
   });
 
   it.each(Object.entries(NOT_PLAIN))('leaves %s to tmi.js', (_, l) => {

@@ -140,6 +140,21 @@ describe(YouTubeChatAdapter.name, () => {
     expect(sink.withText('hi from the streamer')).toHaveLength(0);
   });
 
+  it('dates a message with an unreadable publishedAt by now, and reads on past it', async () => {
+    const sink = new RecordingSink();
+    await start(sink);
+    const bad = youtubeMessages.text(broadcast.liveChatId, viewer, 'undated');
+    (bad['snippet'] as Record<string, unknown>)['publishedAt'] = 'not a time';
+    fake.post(bad);
+    fake.post(youtubeMessages.text(broadcast.liveChatId, viewer, 'after', at));
+    await waitUntil(() => sink.withText('after').length === 1, 'the next message');
+
+    const [undated] = sink.withText('undated');
+    expect(Math.abs(Date.parse(undated.at) - Date.now())).toBeLessThan(60_000);
+    expect(sink.withText('after')[0].at).toBe(at.toISOString());
+    expect(sink.lastState).toBe('connected');
+  });
+
   it('delivers a burst of 10,000 messages exactly once each', async () => {
     for (let i = 0; i < 10_000; i++)
       fake.post(youtubeMessages.text(broadcast.liveChatId, viewer, `m${i}`));

@@ -1,4 +1,5 @@
 import type { youtube_v3 } from 'googleapis/build/src/apis/youtube';
+import { isoOrNow } from '../common/platform-time';
 import type { ChatEventType, NormalizedChatEvent } from '../platform-chat.port';
 
 const TYPES: Record<string, ChatEventType> = {
@@ -52,7 +53,7 @@ export function youtubeEvent(
     },
     text,
     platformMessageId: m.id,
-    at: s.publishedAt ? new Date(s.publishedAt).toISOString() : new Date().toISOString(),
+    at: isoOrNow(s.publishedAt ? Date.parse(s.publishedAt) : NaN),
   };
   if (money) event.amount = money;
   return event;

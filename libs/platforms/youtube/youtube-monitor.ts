@@ -171,9 +171,13 @@ export class YouTubeMonitor implements PlatformMonitorHandle {
     );
     if (first && this.videoId) this.pollViewers(0);
     for (const item of res.data.items ?? []) {
-      const event = youtubeEvent(item);
-      if (event && !this.echo.isEcho(event.platformMessageId, false, event.text))
-        this.runtime.emit(event);
+      // An item that cannot be read is reported and skipped: failing the poll would read
+      // the page again, and fail again, for as long as the chat lasts.
+      this.runtime.guard(() => {
+        const event = youtubeEvent(item);
+        if (event && !this.echo.isEcho(event.platformMessageId, false, event.text))
+          this.runtime.emit(event);
+      });
     }
     // The page token is what guarantees no message is read twice; keep it across errors.
     if (res.data.nextPageToken) this.pageToken = res.data.nextPageToken;
