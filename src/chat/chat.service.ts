@@ -31,9 +31,11 @@ export const WRITER_LANES = 2;
  * text never changes, nothing is built per row but the JSON (JSON.stringify is native;
  * pg's escaping of ten array parameters cost more than the database did, and TypeORM's
  * insert builder more still). The broadcasts' chat counts are raised in the same
- * statement, so an event is stored and counted, or neither. Only the ids come back: the
- * views are the ones we have. An id is derived from the platform's message id
- * (chatEventId), so the primary key is what turns a re-delivered message away.
+ * statement, so an event is stored and counted, or neither. An id is derived from the
+ * platform's message id (chatEventId), so the primary key is what turns a re-delivered
+ * message away. One row comes back: how many were stored and, only when that is fewer than
+ * were sent (`$2`), which ones. The views are the ones we have; a row per stored event
+ * cost the node more to read than the rest of the reply.
  */
 const INSERT_BATCHES = `
   WITH stored AS (
@@ -53,7 +55,9 @@ const INSERT_BATCHES = `
              WHERE broadcast_id IS NOT NULL GROUP BY broadcast_id) c
      WHERE b.id = c.broadcast_id
   )
-  SELECT id FROM stored`;
+  SELECT count(*)::int AS stored,
+         CASE WHEN count(*) < $2 THEN array_agg(id)::text[] END AS ids
+    FROM stored`;
 
 /** One monitor delivery, already in the shape dashboards get (`u`, `b`, `e`: see INSERT_BATCHES). */
 interface Batch {
@@ -160,12 +164,14 @@ export class ChatService implements OnModuleDestroy {
       const to = takeUntil(batches, from, ROWS_PER_STATEMENT);
       const chunk = batches.slice(from, to);
       from = to;
-      const ids = (await this.db.query(INSERT_BATCHES, [JSON.stringify(chunk)])) as {
-        id: string;
-      }[];
+      const sent = rowsOf(chunk);
+      const [{ stored, ids }] = (await this.db.query(INSERT_BATCHES, [
+        JSON.stringify(chunk),
+        sent,
+      ])) as { stored: number; ids: string[] | null }[];
       // Some may have been stored before (a platform re-delivered them), or be in the chunk
       // twice: only new ones go on, each once.
-      const fresh = ids.length === rowsOf(chunk) ? undefined : new Set(ids.map((r) => r.id));
+      const fresh = stored === sent ? undefined : new Set(ids);
       const perUser = new Map<string, ChatEventView[]>();
       for (const { u, e } of chunk) {
         const events = fresh ? e.filter((v) => fresh.delete(v.id)) : e;

@@ -9,7 +9,14 @@ export interface MonitorOptions {
   maxConsecutiveFailures?: number;
   /** Event batching to the sink. Default flush every 10 ms or at 500 events. */
   batch?: Partial<BatchOptions>;
-  /** How many recent platformMessageIds to remember for de-duplication. Default 20,000. */
+  /**
+   * How many recent platformMessageIds a monitor remembers for de-duplication. Default
+   * 2,000: the largest page a poll can read again (YouTube's `maxResults` tops out there).
+   * Older repeats, and those after a monitor restarts, are turned away by the stored
+   * events' primary key. Each remembered id costs about 100 bytes for as long as the stream
+   * lasts, per platform: at 20,000, 200 busy chats held 1.5 million of them, and the
+   * collector walking them took about 4 % of the node's CPU.
+   */
   dedupCapacity?: number;
   /** Source of randomness for jitter (tests may pin it). */
   random?: () => number;
@@ -28,7 +35,7 @@ export function resolveMonitorOptions(options: MonitorOptions = {}): ResolvedMon
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     maxConsecutiveFailures: options.maxConsecutiveFailures ?? 10,
     batch: { ...DEFAULT_BATCH, ...options.batch },
-    dedupCapacity: options.dedupCapacity ?? 20_000,
+    dedupCapacity: options.dedupCapacity ?? 2_000,
     random: options.random ?? Math.random,
   };
 }

@@ -280,8 +280,9 @@ describe(KickChatAdapter.name, () => {
       event: KICK_EVENTS.message,
       data: chatMessage(`burst-${i}`, `m${i}`),
     }));
-    // Redelivered frames (both chatroom channels, reconnects) must not double-count.
-    fake.broadcastMany(room, [...events, ...events.slice(0, 100)]);
+    // Redelivered frames (both chatroom channels, reconnects) must not double-count; they
+    // are recent ones (older repeats are the stored events' primary key's to turn away).
+    fake.broadcastMany(room, [...events, ...events.slice(-100)]);
     await waitUntil(() => sink.received.length >= 10_000, '10,000 events', 20_000);
     await marker(sink, 'end');
     const ids = sink.received

